@@ -1,0 +1,19 @@
+"""Tests: the same settings as local, with fast hashing and in-memory mail.
+
+DATABASE_URL and REDIS_URL, when set, select the real PostgreSQL and Redis as elsewhere.
+"""
+
+import os
+
+from .local import *  # noqa: F403
+from .local import DATABASES
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Several test runs may share one PostgreSQL server: give each its own test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("TEST_DATABASE_NAME", f"test_tracker_{os.getpid()}")
+    }
