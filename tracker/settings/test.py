@@ -17,3 +17,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get("TEST_DATABASE_NAME", f"test_tracker_{os.getpid()}")
     }
+
+# Tasks published by tests go to a queue of this run's own; a test that starts a real worker
+# passes CELERY_QUEUE to it explicitly.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", f"test-{os.getpid()}")
