@@ -6,12 +6,15 @@ vote counts by option) so that the record can be exchanged with Open States-styl
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bills.translation import LocalizedMixin
+from bills.validation import date_precision_errors, jurisdiction_today, raise_if
 
 
 class DatePrecision(models.TextChoices):
@@ -123,6 +126,24 @@ class Chamber(LocalizedMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.jurisdiction.code})"
 
+    def clean(self) -> None:
+        if self.pk and self.seats is not None:
+            too_many = [v for v in self.votes.all() if v.counted_total() > self.seats]
+            if too_many:
+                raise ValidationError(
+                    {
+                        "seats": _(
+                            "%(count)d recorded vote(s) in this chamber count more members than "
+                            "%(seats)d seats (largest: %(total)d)."
+                        )
+                        % {
+                            "count": len(too_many),
+                            "seats": self.seats,
+                            "total": max(v.counted_total() for v in too_many),
+                        }
+                    }
+                )
+
 
 class Subject(LocalizedMixin, models.Model):
     slug = models.SlugField(max_length=80, unique=True)
@@ -161,6 +182,13 @@ class Source(models.Model):
             ),
             date_precision_constraint("source", "published_on", "published_precision"),
         ]
+
+    def clean(self) -> None:
+        raise_if(
+            date_precision_errors(
+                self.published_on, self.published_precision, "published_on", "published_precision"
+            )
+        )
 
     def __str__(self) -> str:
         date = self.published_on.isoformat() if self.published_on else "n.d."
@@ -206,7 +234,10 @@ class Bill(LocalizedMixin, models.Model):
     last_action_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # Full-text search on PostgreSQL: kept current by a database trigger (migration 0002) over
+    # the titles, summaries and identifier in every language; unused (NULL) on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-updated_at"]
@@ -224,10 +255,25 @@ class Bill(LocalizedMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "jurisdiction"], name="bill_status_jurisdiction_idx"),
             models.Index(fields=["-last_action_on"], name="bill_last_action_idx"),
+            models.Index(fields=["-updated_at"], name="bill_updated_idx"),
         ]
 
     def __str__(self) -> str:
         return self.short_title or self.title
+
+    def clean(self) -> None:
+        chamber = self.originating_chamber
+        if chamber is not None and self.jurisdiction_id and (
+            chamber.jurisdiction_id != self.jurisdiction_id
+        ):
+            raise ValidationError(
+                {
+                    "originating_chamber": _(
+                        "%(chamber)s belongs to another jurisdiction than this bill's."
+                    )
+                    % {"chamber": chamber}
+                }
+            )
 
     def display_title(self) -> str:
         """Short title if there is one, in the active language where entered."""
@@ -289,6 +335,62 @@ class Vote(LocalizedMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.chamber.name} {self.date}: {self.motion} ({self.result})"
+
+    def clean(self) -> None:
+        """Row and cross-table rules, with messages for the admin (also enforced in the DB)."""
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        bill = self.bill if self.bill_id else None
+        chamber = self.chamber if self.chamber_id else None
+        if bill is not None and chamber is not None:
+            if chamber.jurisdiction_id != bill.jurisdiction_id:
+                add(
+                    "chamber",
+                    _("%(chamber)s is a chamber of another jurisdiction than this bill's (%(j)s).")
+                    % {"chamber": chamber, "j": bill.jurisdiction.code},
+                )
+        if chamber is not None and chamber.seats is not None:
+            if self.yes_count is not None and self.yes_count > chamber.seats:
+                add(
+                    "yes_count",
+                    _("%(n)d yes votes is more than the chamber's %(seats)d seats.")
+                    % {"n": self.yes_count, "seats": chamber.seats},
+                )
+            elif self.counted_total() > chamber.seats:
+                add(
+                    "yes_count",
+                    _("The counts add up to %(n)d, more than the chamber's %(seats)d seats.")
+                    % {"n": self.counted_total(), "seats": chamber.seats},
+                )
+        if self.date is not None:
+            if bill is not None and bill.introduced_on and self.date < bill.introduced_on:
+                add(
+                    "date",
+                    _("The vote is dated before the bill's introduction on %(d)s.")
+                    % {"d": bill.introduced_on.isoformat()},
+                )
+            today = jurisdiction_today(bill.jurisdiction if bill is not None else None)
+            if self.date > today:
+                add("date", _("A vote cannot be dated in the future."))
+        yes, no, abstain = self.yes_count, self.no_count, self.abstain_count
+        if self.result == self.Result.PASS and yes is not None and no is not None and yes <= no:
+            add(
+                "result",
+                _("The counts contradict the result: %(yes)d yes against %(no)d no is not a pass.")
+                % {"yes": yes, "no": no},
+            )
+        if self.unanimous:
+            if self.result != self.Result.PASS:
+                add("unanimous", _("A unanimous vote is a passed vote."))
+            if no or abstain:
+                add(
+                    "unanimous",
+                    _("A unanimous vote has no votes against and no abstentions."),
+                )
+        raise_if(errors)
 
     def counted_total(self) -> int:
         """Sum of the known counts (unknown counts count as zero)."""

@@ -18,6 +18,7 @@ from bills.models import (
     date_precision_constraint,
 )
 from bills.translation import LocalizedMixin
+from bills.validation import date_precision_errors, jurisdiction_today, raise_if
 
 
 class Classification(models.TextChoices):
@@ -54,6 +55,10 @@ ADVOCACY_CLASSIFICATIONS = frozenset(
         Classification.OTHER,
     }
 )
+
+
+# Acts that only a chamber performs: the chamber is required so the status can be derived.
+CHAMBER_ACTIONS = frozenset({Classification.PASSAGE, Classification.VETO_OVERRIDE_PASSAGE})
 
 
 class Visibility(models.TextChoices):
@@ -129,10 +134,52 @@ class Event(LocalizedMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["visibility", "-date"], name="event_visibility_date_idx"),
+            # The Atom feed of changes: the latest public events first.
+            models.Index(fields=["visibility", "-updated_at"], name="event_visibility_updated_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.bill} #{self.order}: {self.classification}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        for field, message in date_precision_errors(
+            self.date, self.date_precision, "date", "date_precision"
+        ).items():
+            errors.setdefault(field, []).append(message)
+        bill = self.bill if self.bill_id else None
+        chamber = self.chamber if self.chamber_id else None
+        if bill is not None and chamber is not None:
+            if chamber.jurisdiction_id != bill.jurisdiction_id:
+                errors.setdefault("chamber", []).append(
+                    _("%(chamber)s is a chamber of another jurisdiction than this bill's (%(j)s).")
+                    % {"chamber": chamber, "j": bill.jurisdiction.code}
+                )
+        if self.classification in CHAMBER_ACTIONS and chamber is None:
+            errors.setdefault("chamber", []).append(
+                _("Say which chamber acted: a %(c)s is a chamber's act.")
+                % {"c": self.get_classification_display()}
+            )
+        if self.date is not None and self.date > jurisdiction_today(
+            bill.jurisdiction if bill is not None else None
+        ):
+            errors.setdefault("date", []).append(_("An event cannot be dated in the future."))
+        vote = self.vote if self.vote_id else None
+        if vote is not None:
+            if bill is not None and vote.bill_id != bill.pk:
+                errors.setdefault("vote", []).append(_("That vote is on another bill."))
+            if chamber is not None and vote.chamber_id != chamber.pk:
+                errors.setdefault("vote", []).append(
+                    _("That vote was taken in another chamber than this action's.")
+                )
+            if self.date is not None and self.date_precision == DatePrecision.DAY and (
+                vote.date != self.date
+            ):
+                errors.setdefault("date", []).append(
+                    _("The action is dated %(a)s but the vote that decided it %(v)s.")
+                    % {"a": self.date.isoformat(), "v": vote.date.isoformat()}
+                )
+        raise_if(errors)
 
     @property
     def is_legislative(self) -> bool:
