@@ -29,3 +29,13 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+# Admin sessions end with the browser and after eight hours at most.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 8 * 3600
+
+# The services are not optional in production: no silent fallback to the embedded broker, cache
+# and mail folder (base.py selects Redis and SMTP from these two URLs).
+for _required in ("REDIS_URL", "EMAIL_URL"):
+    env.str(_required)  # ImproperlyConfigured when missing
