@@ -183,16 +183,16 @@ class Source(models.Model):
             date_precision_constraint("source", "published_on", "published_precision"),
         ]
 
+    def __str__(self) -> str:
+        date = self.published_on.isoformat() if self.published_on else "n.d."
+        return f"{self.publisher}, “{self.title}” ({date})" if self.title else self.publisher
+
     def clean(self) -> None:
         raise_if(
             date_precision_errors(
                 self.published_on, self.published_precision, "published_on", "published_precision"
             )
         )
-
-    def __str__(self) -> str:
-        date = self.published_on.isoformat() if self.published_on else "n.d."
-        return f"{self.publisher}, “{self.title}” ({date})" if self.title else self.publisher
 
 
 class BillStatus(models.TextChoices):
@@ -263,8 +263,10 @@ class Bill(LocalizedMixin, models.Model):
 
     def clean(self) -> None:
         chamber = self.originating_chamber
-        if chamber is not None and self.jurisdiction_id and (
-            chamber.jurisdiction_id != self.jurisdiction_id
+        if (
+            chamber is not None
+            and self.jurisdiction_id
+            and (chamber.jurisdiction_id != self.jurisdiction_id)
         ):
             raise ValidationError(
                 {
@@ -345,13 +347,16 @@ class Vote(LocalizedMixin, models.Model):
 
         bill = self.bill if self.bill_id else None
         chamber = self.chamber if self.chamber_id else None
-        if bill is not None and chamber is not None:
-            if chamber.jurisdiction_id != bill.jurisdiction_id:
-                add(
-                    "chamber",
-                    _("%(chamber)s is a chamber of another jurisdiction than this bill's (%(j)s).")
-                    % {"chamber": chamber, "j": bill.jurisdiction.code},
-                )
+        if (
+            bill is not None
+            and chamber is not None
+            and chamber.jurisdiction_id != bill.jurisdiction_id
+        ):
+            add(
+                "chamber",
+                _("%(chamber)s is a chamber of another jurisdiction than this bill's (%(j)s).")
+                % {"chamber": chamber, "j": bill.jurisdiction.code},
+            )
         if chamber is not None and chamber.seats is not None:
             if self.yes_count is not None and self.yes_count > chamber.seats:
                 add(

@@ -149,12 +149,15 @@ class Event(LocalizedMixin, models.Model):
             errors.setdefault(field, []).append(message)
         bill = self.bill if self.bill_id else None
         chamber = self.chamber if self.chamber_id else None
-        if bill is not None and chamber is not None:
-            if chamber.jurisdiction_id != bill.jurisdiction_id:
-                errors.setdefault("chamber", []).append(
-                    _("%(chamber)s is a chamber of another jurisdiction than this bill's (%(j)s).")
-                    % {"chamber": chamber, "j": bill.jurisdiction.code}
-                )
+        if (
+            bill is not None
+            and chamber is not None
+            and chamber.jurisdiction_id != bill.jurisdiction_id
+        ):
+            errors.setdefault("chamber", []).append(
+                _("%(chamber)s is a chamber of another jurisdiction than this bill's (%(j)s).")
+                % {"chamber": chamber, "j": bill.jurisdiction.code}
+            )
         if self.classification in CHAMBER_ACTIONS and chamber is None:
             errors.setdefault("chamber", []).append(
                 _("Say which chamber acted: a %(c)s is a chamber's act.")
@@ -172,8 +175,10 @@ class Event(LocalizedMixin, models.Model):
                 errors.setdefault("vote", []).append(
                     _("That vote was taken in another chamber than this action's.")
                 )
-            if self.date is not None and self.date_precision == DatePrecision.DAY and (
-                vote.date != self.date
+            if (
+                self.date is not None
+                and self.date_precision == DatePrecision.DAY
+                and (vote.date != self.date)
             ):
                 errors.setdefault("date", []).append(
                     _("The action is dated %(a)s but the vote that decided it %(v)s.")
