@@ -507,6 +507,9 @@ class SigningRuleStep(models.Model):
     unit = models.CharField(max_length=24, choices=Unit.choices)
     # The transmission step: it may take up to `length`; its end is the executive's receipt.
     ends_with_receipt = models.BooleanField(default=False)
+    # Where the law says a period ending on a weekend day or public holiday runs on to the next
+    # working day (e.g. California Constitution art. IV §10(b)(5)).
+    extends_past_holidays = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["rule", "order"]

@@ -245,6 +245,8 @@ class Alert(models.Model):
                 name="alert_kind_fields_coherent",
             ),
         ]
+        # The scan fans out the alerts it raised by their shared creation time.
+        indexes = [models.Index(fields=["created_at"], name="alert_created_idx")]
 
     def __str__(self) -> str:
         suffix = "" if self.threshold_days is None else f" ({self.threshold_days} days)"
