@@ -1,0 +1,250 @@
+"""export_record / import_record: a round trip gives the same record; internal events only with
+the flag; an import into a non-empty database, or of a bad file, changes nothing and exits
+non-zero with the reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from bills.backup import RECORD_MODELS, record_counts
+from bills.models import (
+    Bill,
+    Chamber,
+    Jurisdiction,
+    MemberVote,
+    SigningRule,
+    SigningRuleStep,
+    SigningWindow,
+    Source,
+    Subject,
+    Vote,
+)
+from events.models import Event, Subscription, Visibility
+
+pytestmark = pytest.mark.django_db
+
+INTERNAL_TEXT = "Internal: shelter address for the campaign team"
+
+
+def _record() -> None:
+    kz = Jurisdiction.objects.create(
+        code="KZ",
+        name="Kazakhstan",
+        name_ru="Казахстан",
+        name_kk="Қазақстан",
+        timezone="Asia/Almaty",
+        executive_title="President",
+        holiday_country="KZ",
+    )
+    lower = Chamber.objects.create(
+        jurisdiction=kz, name="Mazhilis", classification="lower", seats=98
+    )
+    upper = Chamber.objects.create(jurisdiction=kz, name="Senate", classification="upper")
+    subject = Subject.objects.create(slug="lgbt-rights", name="LGBT rights")
+    source = Source.objects.create(
+        publisher="Example News", title="Mazhilis passes bill", published_on=dt.date(2025, 11, 12)
+    )
+    month_source = Source.objects.create(
+        publisher="Example Weekly",
+        title="Month-precision piece",
+        published_on=dt.date(2025, 12, 1),
+        published_precision="month",
+    )
+    bill = Bill.objects.create(
+        jurisdiction=kz,
+        title="On amendments concerning 'propaganda'",
+        title_ru="Закон",
+        slug="kz-propaganda",
+        originating_chamber=lower,
+        summary="Bans “propaganda”; ünïcödé ✓",
+    )
+    bill.subjects.add(subject)
+    bill.sources.add(source, month_source)
+    vote = Vote.objects.create(
+        bill=bill,
+        chamber=lower,
+        date=dt.date(2025, 11, 12),
+        motion="Final passage",
+        result="pass",
+        yes_count=69,
+        no_count=0,
+        unanimous=True,
+    )
+    vote.sources.add(source)
+    MemberVote.objects.create(vote=vote, member_name="A. Member", option="yes")
+    passage = Event.objects.create(
+        bill=bill,
+        order=1,
+        classification="passage",
+        chamber=lower,
+        description="Passed by the Mazhilis",
+        date=dt.date(2025, 11, 12),
+        vote=vote,
+    )
+    passage.sources.add(source)
+    Event.objects.create(
+        bill=bill,
+        order=2,
+        classification="other",
+        description=INTERNAL_TEXT,
+        date=dt.date(2025, 11, 20),
+        visibility=Visibility.INTERNAL,
+    )
+    Event.objects.create(
+        bill=bill,
+        order=3,
+        classification="passage",
+        chamber=upper,
+        description="Approved by the Senate",
+        date=dt.date(2025, 12, 1),
+        date_precision="month",
+    )
+    rule = SigningRule.objects.create(
+        code="KZ",
+        jurisdiction=kz,
+        name="Kazakhstan: President signs within one month",
+        legal_source="Constitution art. 44(2)",
+        in_force_from=dt.date(1995, 8, 30),
+        trigger="final-approval",
+        lapse_effect="none",
+        alert_days=[7, 3, 1, 0],
+    )
+    SigningRuleStep.objects.create(
+        rule=rule,
+        order=1,
+        label="to the President",
+        length=10,
+        unit="calendar-days",
+        ends_with_receipt=True,
+    )
+    SigningRuleStep.objects.create(
+        rule=rule, order=2, label="sign or return", length=1, unit="calendar-months"
+    )
+    SigningWindow.objects.create(
+        bill=bill,
+        rule=rule,
+        triggered_earliest=dt.date(2025, 12, 18),
+        triggered_latest=dt.date(2025, 12, 18),
+        closes_earliest=dt.date(2026, 1, 18),
+        closes_latest=dt.date(2026, 1, 28),
+    )
+
+
+def _wipe() -> None:
+    for model in reversed(RECORD_MODELS):
+        model._default_manager.all().delete()
+    assert not any(record_counts().values())
+
+
+def _export(*args: str) -> dict:
+    out = StringIO()
+    call_command("export_record", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def _comparable(data: dict) -> list:
+    return data["objects"]
+
+
+def test_round_trip_restores_the_same_record(tmp_path: Path):
+    _record()
+    before_counts = record_counts()
+    path = tmp_path / "record.json"
+    call_command("export_record", "--include-internal", "--output", str(path), stderr=StringIO())
+    before = json.loads(path.read_text())
+    _wipe()
+
+    out = StringIO()
+    call_command("import_record", str(path), stdout=out)
+    assert "Imported" in out.getvalue()
+    assert record_counts() == before_counts
+    assert _comparable(_export("--include-internal")) == _comparable(before)
+    # Relations survived, and new rows get fresh primary keys (sequences moved past the import).
+    bill = Bill.objects.get(slug="kz-propaganda")
+    assert set(bill.subjects.values_list("slug", flat=True)) == {"lgbt-rights"}
+    assert bill.sources.count() == 2
+    assert bill.events.get(order=1).vote.member_votes.get().member_name == "A. Member"
+    assert bill.windows.get().rule.steps.count() == 2
+    new_subject = Subject.objects.create(slug="new", name="New")
+    assert new_subject.pk > max(
+        row["pk"] for row in before["objects"] if row["model"] == "bills.subject"
+    )
+
+
+def test_internal_events_are_exported_only_with_the_flag():
+    _record()
+    public = _export()
+    assert public["include_internal"] is False
+    text = json.dumps(public, ensure_ascii=False)
+    assert INTERNAL_TEXT not in text
+    assert public["counts"]["events.event"] == 2
+    full = _export("--include-internal")
+    assert INTERNAL_TEXT in json.dumps(full, ensure_ascii=False)
+    assert full["counts"]["events.event"] == 3
+
+
+def test_subscribers_are_never_exported():
+    _record()
+    Subscription.objects.create(
+        email="activist@example.org", jurisdiction=Jurisdiction.objects.get()
+    )
+    text = json.dumps(_export("--include-internal"))
+    assert "activist@example.org" not in text
+    assert "events.subscription" not in text
+
+
+def test_import_refuses_a_database_that_is_not_empty(tmp_path: Path):
+    _record()
+    path = tmp_path / "record.json"
+    call_command("export_record", "--output", str(path), stderr=StringIO())
+    before = record_counts()
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("import_record", str(path))
+    assert record_counts() == before
+
+
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        ("not json", "not JSON"),
+        ('{"format": "something-else"}', "not a record export"),
+        ('{"format": "bill-tracker-record", "version": 99, "objects": []}', "version"),
+        (
+            '{"format": "bill-tracker-record", "version": 1, "objects": '
+            '[{"model": "auth.user", "pk": 1, "fields": {"username": "x"}}]}',
+            "not part of the record",
+        ),
+    ],
+)
+def test_a_bad_file_is_refused_with_the_reason(tmp_path: Path, content: str, reason: str):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(CommandError, match=reason):
+        call_command("import_record", str(path))
+    assert not any(record_counts().values())
+
+
+def test_a_half_bad_file_writes_nothing(tmp_path: Path):
+    _record()
+    data = _export()
+    _wipe()
+    # The last row is broken: a window whose rule does not exist. Everything before it is valid.
+    broken = dict(data["objects"][-1])
+    broken["fields"] = dict(broken["fields"], rule=999_999)
+    data["objects"][-1] = broken
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command("import_record", str(path))
+    assert not any(record_counts().values())
+
+
+def test_missing_file_exits_with_a_clear_error(tmp_path: Path):
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("import_record", str(tmp_path / "nope.json"))
