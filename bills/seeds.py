@@ -1,0 +1,381 @@
+"""Loading the seed data in seeds/ through the record services, idempotently.
+
+`seeds_load` reads seeds/kazakhstan.yaml (and any other record file given), validates its shape,
+and creates or updates rows through bills.services / events.services, all in one transaction:
+bad seed data raises SeedError and nothing is written. Signing rules (seeds/signing_rules.yaml)
+are loaded by bills.signing.rules_load, owned by the signing module.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bills import services as bill_services
+from bills import signing
+from bills.models import Bill, Chamber, Jurisdiction, Source, Subject, Vote
+from events import services as event_services
+from events.models import Event
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+RECORD_FILES = ("kazakhstan.yaml",)
+SIGNING_RULES_FILE = "signing_rules.yaml"
+
+
+class SeedError(Exception):
+    """The seed data is wrong: the message says where and why."""
+
+
+@dataclass
+class SeedReport:
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, outcome: str) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += 1
+
+    def total(self, outcome: str) -> int:
+        return sum(c[outcome] for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        out = []
+        for kind, c in self.counts.items():
+            out.append(
+                f"{kind}: {c['created']} created, {c['updated']} updated, "
+                f"{c['unchanged']} unchanged"
+            )
+        return out
+
+
+def _date(value: Any, where: str) -> datetime.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise SeedError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _req(data: dict[str, Any], key: str, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise SeedError(f"{where}: expected a mapping, got {type(data).__name__}")
+    if key not in data or data[key] in (None, ""):
+        raise SeedError(f"{where}: '{key}' is required")
+    return data[key]
+
+
+def _only(data: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise SeedError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+
+
+def _text(data: dict[str, Any], *names: str) -> dict[str, str]:
+    """Optional text fields, stripped (YAML folded scalars end with a newline)."""
+    return {n: str(data[n]).strip() for n in names if data.get(n) not in (None, "")}
+
+
+class _Loader:
+    def __init__(self, report: SeedReport) -> None:
+        self.report = report
+        self.sources: dict[str, Source] = {}
+        self.bills: list[Bill] = []
+
+    def sources_load(self, items: dict[str, Any]) -> None:
+        if not isinstance(items, dict):
+            raise SeedError("sources: expected a mapping of key -> source")
+        for key, data in items.items():
+            where = f"sources.{key}"
+            _only(
+                data,
+                {"publisher", "title", "url", "published_on", "published_precision", "note"},
+                where,
+            )
+            source, outcome = bill_services.source_get_or_create(
+                publisher=str(_req(data, "publisher", where)).strip(),
+                title=str(data.get("title") or "").strip(),
+                url=str(data.get("url") or "").strip(),
+                published_on=_date(data.get("published_on"), f"{where}.published_on"),
+                published_precision=data.get("published_precision"),
+                note=str(data.get("note") or "").strip(),
+            )
+            self.sources[key] = source
+            self.report.add("sources", outcome)
+
+    def source_list(self, keys: Any, where: str) -> list[Source]:
+        if not isinstance(keys, list) or not keys:
+            raise SeedError(f"{where}: every fact needs at least one source key")
+        missing = [k for k in keys if k not in self.sources]
+        if missing:
+            raise SeedError(f"{where}: unknown source key(s) {', '.join(map(str, missing))}")
+        return [self.sources[k] for k in keys]
+
+    def subjects_load(self, items: list[dict[str, Any]]) -> None:
+        for i, data in enumerate(items or []):
+            where = f"subjects[{i}]"
+            _only(data, {"slug", "name", "name_ru", "name_kk"}, where)
+            _, outcome = bill_services.subject_upsert(
+                slug=_req(data, "slug", where),
+                name=_req(data, "name", where),
+                **_text(data, "name_ru", "name_kk"),
+            )
+            self.report.add("subjects", outcome)
+
+    def jurisdictions_load(self, items: list[dict[str, Any]]) -> None:
+        for i, data in enumerate(items or []):
+            where = f"jurisdictions[{i}]"
+            fields = {
+                "code",
+                "ocd_id",
+                "name",
+                "name_ru",
+                "name_kk",
+                "classification",
+                "timezone",
+                "languages",
+                "executive_title",
+                "executive_title_ru",
+                "executive_title_kk",
+                "holiday_country",
+                "holiday_subdivision",
+            }
+            _only(data, fields | {"chambers"}, where)
+            for key in ("code", "name", "timezone", "executive_title"):
+                _req(data, key, where)
+            jurisdiction, outcome = bill_services.jurisdiction_upsert(
+                **_text(data, *fields),
+            )
+            self.report.add("jurisdictions", outcome)
+            for j, chamber in enumerate(data.get("chambers") or []):
+                cwhere = f"{where}.chambers[{j}]"
+                _only(chamber, {"classification", "name", "name_ru", "name_kk", "seats"}, cwhere)
+                seats = chamber.get("seats")
+                if seats is not None and not isinstance(seats, int):
+                    raise SeedError(f"{cwhere}.seats: expected a whole number or null")
+                _, outcome = bill_services.chamber_upsert(
+                    jurisdiction=jurisdiction,
+                    classification=_req(chamber, "classification", cwhere),
+                    name=_req(chamber, "name", cwhere),
+                    seats=seats,
+                    **_text(chamber, "name_ru", "name_kk"),
+                )
+                self.report.add("chambers", outcome)
+
+    def bills_load(self, items: list[dict[str, Any]]) -> None:
+        for i, data in enumerate(items or []):
+            where = f"bills[{i}]"
+            text_fields = (
+                "identifier",
+                "title_ru",
+                "title_kk",
+                "short_title",
+                "short_title_ru",
+                "short_title_kk",
+                "summary",
+                "summary_ru",
+                "summary_kk",
+            )
+            _only(
+                data,
+                {"slug", "jurisdiction", "title", "originating_chamber", "subjects", "sources"}
+                | set(text_fields)
+                | {"events"},
+                where,
+            )
+            code = _req(data, "jurisdiction", where)
+            jurisdiction = Jurisdiction.objects.filter(code=code).first()
+            if jurisdiction is None:
+                raise SeedError(f"{where}.jurisdiction: no jurisdiction {code!r}")
+            slugs = data.get("subjects") or []
+            subjects = list(Subject.objects.filter(slug__in=slugs))
+            if len(subjects) != len(set(slugs)):
+                raise SeedError(f"{where}.subjects: unknown subject slug(s) in {slugs}")
+            originating = None
+            if data.get("originating_chamber"):
+                originating = self.chamber(jurisdiction, data["originating_chamber"], where)
+            bill, outcome = bill_services.bill_upsert(
+                slug=_req(data, "slug", where),
+                jurisdiction=jurisdiction,
+                title=" ".join(str(_req(data, "title", where)).split()),
+                originating_chamber=originating,
+                subjects=subjects,
+                sources=self.source_list(data.get("sources"), f"{where}.sources"),
+                **_text(data, *text_fields),
+            )
+            self.report.add("bills", outcome)
+            self.bills.append(bill)
+            events = sorted(data.get("events") or [], key=lambda e: int(_req(e, "order", where)))
+            orders = [e["order"] for e in events]
+            if len(set(orders)) != len(orders):
+                raise SeedError(f"{where}.events: two events share an order")
+            for event in events:
+                ewhere = f"{where}.events[order={event['order']}]"
+                try:
+                    self.event_load(bill, event, ewhere)
+                except ValidationError as exc:
+                    raise SeedError(f"{ewhere}: {'; '.join(_messages(exc))}") from exc
+
+    def chamber(self, jurisdiction: Jurisdiction, classification: str, where: str) -> Chamber:
+        chamber = jurisdiction.chambers.filter(classification=classification).first()
+        if chamber is None:
+            raise SeedError(f"{where}: {jurisdiction.code} has no {classification!r} chamber")
+        return chamber
+
+    def event_load(self, bill: Bill, data: dict[str, Any], where: str) -> None:
+        _only(
+            data,
+            {
+                "order",
+                "classification",
+                "actor",
+                "chamber",
+                "date",
+                "date_precision",
+                "description",
+                "description_ru",
+                "description_kk",
+                "visibility",
+                "sources",
+                "vote",
+            },
+            where,
+        )
+        chamber = (
+            self.chamber(bill.jurisdiction, data["chamber"], where) if data.get("chamber") else None
+        )
+        date = _date(data.get("date"), f"{where}.date")
+        fields: dict[str, Any] = {
+            "classification": _req(data, "classification", where),
+            "description": " ".join(str(_req(data, "description", where)).split()),
+            "description_ru": " ".join(str(data.get("description_ru") or "").split()),
+            "description_kk": " ".join(str(data.get("description_kk") or "").split()),
+            "actor": str(data.get("actor") or "").strip(),
+            "chamber": chamber,
+            "date": date,
+            "date_precision": data.get("date_precision") or ("day" if date else "unknown"),
+            "visibility": data.get("visibility") or "public",
+        }
+        sources = self.source_list(data.get("sources"), f"{where}.sources")
+        vote = self.vote_load(bill, chamber, date, data.get("vote"), sources, where)
+        if vote is not None:
+            fields["vote"] = vote
+        existing = Event.objects.filter(bill=bill, order=data["order"]).first()
+        if existing is None:
+            event_services.event_record(bill=bill, order=data["order"], sources=sources, **fields)
+            self.report.add("events", "created")
+        else:
+            _, changed = event_services.event_update(event=existing, sources=sources, **fields)
+            self.report.add("events", "updated" if changed else "unchanged")
+
+    def vote_load(
+        self,
+        bill: Bill,
+        chamber: Chamber | None,
+        date: datetime.date | None,
+        data: dict[str, Any] | None,
+        sources: list[Source],
+        where: str,
+    ) -> Vote | None:
+        if data is None:
+            return None
+        where = f"{where}.vote"
+        counts = ("yes_count", "no_count", "abstain_count", "absent_count", "not_voting_count")
+        _only(data, {"motion", "motion_ru", "motion_kk", "result", "unanimous", *counts}, where)
+        if chamber is None or date is None:
+            raise SeedError(f"{where}: a vote needs its action's chamber and a known date")
+        motion = _req(data, "motion", where)
+        fields: dict[str, Any] = {
+            "result": _req(data, "result", where),
+            "unanimous": bool(data.get("unanimous", False)),
+            "motion_ru": str(data.get("motion_ru") or ""),
+            "motion_kk": str(data.get("motion_kk") or ""),
+            **{c: data.get(c) for c in counts},
+        }
+        existing = Vote.objects.filter(bill=bill, chamber=chamber, date=date, motion=motion).first()
+        if existing is None:
+            vote = event_services.vote_record(
+                bill=bill, chamber=chamber, date=date, motion=motion, sources=sources, **fields
+            )
+            self.report.add("votes", "created")
+            return vote
+        vote, changed = event_services.vote_update(vote=existing, sources=sources, **fields)
+        self.report.add("votes", "updated" if changed else "unchanged")
+        return vote
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SeedError(f"{path}: cannot read seed file: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SeedError(f"{path}: expected a mapping at the top level")
+    unknown = set(data) - {"sources", "subjects", "jurisdictions", "bills"}
+    if unknown:
+        raise SeedError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}")
+    return data
+
+
+def _signing_rules_load(report: SeedReport, path: Path) -> None:
+    """Load the signing rules through the signing module's own loader, when it provides one."""
+    rules_load = getattr(signing, "rules_load", None)
+    if rules_load is None:
+        report.notes.append("signing rules not loaded: bills.signing.rules_load is not available")
+        return
+    result = rules_load(path=path)
+    # rules_load may report its own counts as {kind: {outcome: n}}; fold them into ours.
+    if isinstance(result, dict):
+        for kind, outcomes in result.items():
+            if isinstance(outcomes, dict):
+                for outcome, n in outcomes.items():
+                    report.counts.setdefault(kind, Counter())[outcome] += int(n)
+
+
+def seeds_load(
+    *, record_files: list[Path] | None = None, rules_file: Path | None = None, dry_run: bool = False
+) -> SeedReport:
+    """Load the record seeds (and signing rules) in one transaction; roll back on dry run.
+
+    Raises SeedError for bad seed data (with where and why); nothing is written then.
+    """
+    paths = record_files or [SEEDS_DIR / name for name in RECORD_FILES]
+    rules_path = rules_file or SEEDS_DIR / SIGNING_RULES_FILE
+    report = SeedReport()
+    documents = [(path, _read_yaml(path)) for path in paths]
+    try:
+        with transaction.atomic():
+            loader = _Loader(report)
+            # Order matters: jurisdictions, then the signing rules (windows need them), then
+            # the bills whose recorded actions open windows.
+            for _path, data in documents:
+                loader.sources_load(data.get("sources") or {})
+                loader.subjects_load(data.get("subjects") or [])
+                loader.jurisdictions_load(data.get("jurisdictions") or [])
+            if rules_path.exists():
+                _signing_rules_load(report, rules_path)
+            for _path, data in documents:
+                loader.bills_load(data.get("bills") or [])
+            for bill in loader.bills:
+                # Rules may have been added after the bill's actions: sync its window once more.
+                event_services.record_changed(bill=bill)
+            if dry_run:
+                transaction.set_rollback(True)
+    except ValidationError as exc:
+        raise SeedError(f"invalid seed data: {'; '.join(_messages(exc))}") from exc
+    return report
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [f"{f}: {m}" for f, errs in exc.message_dict.items() for m in errs]
+    return list(exc.messages)
