@@ -333,12 +333,13 @@ def _signing_rules_load(report: SeedReport, path: Path) -> None:
         report.notes.append("signing rules not loaded: bills.signing.rules_load is not available")
         return
     result = rules_load(path=path)
-    # rules_load may report its own counts as {kind: {outcome: n}}; fold them into ours.
-    if isinstance(result, dict):
-        for kind, outcomes in result.items():
-            if isinstance(outcomes, dict):
-                for outcome, n in outcomes.items():
-                    report.counts.setdefault(kind, Counter())[outcome] += int(n)
+    # bills.signing.LoadReport: lists of rule codes per outcome, and jurisdictions it created.
+    for outcome in ("created", "updated", "unchanged"):
+        count = len(getattr(result, outcome, []) or [])
+        report.counts.setdefault("signing rules", Counter())[outcome] += count
+    created = len(getattr(result, "jurisdictions_created", []) or [])
+    if created:
+        report.counts.setdefault("jurisdictions", Counter())["created"] += created
 
 
 def seeds_load(
