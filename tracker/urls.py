@@ -1,8 +1,10 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 from django_otp.admin import OTPAdminSite
 
+from bills.views import ping
 from tracker.healthcheck import healthz
 
 # The admin requires a verified TOTP device (django-otp) on top of the password; failed logins
@@ -13,6 +15,14 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The benchmark's baseline: a fixed string, no database.
+    path("ping", ping, name="ping"),
+    # The language switcher posts here (django.views.i18n.set_language).
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+# Public pages: English at unprefixed URLs, Russian under /ru/, Kazakh under /kk/.
+urlpatterns += i18n_patterns(
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("", include("bills.urls")),
-]
+    prefix_default_language=False,
+)

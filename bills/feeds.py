@@ -1,0 +1,145 @@
+"""Feeds: an Atom feed of changes (public events only) and iCalendar feeds of signing deadlines.
+
+Both are read by feed readers and calendar apps that poll them; both carry public data only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import icalendar
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from bills.models import Bill, Jurisdiction, SigningWindow
+from bills.selectors import event_list_feed, window_list_calendar
+from bills.templatetags.bills_tags import date_precise
+from events.models import Event
+
+
+class ChangesFeed(Feed):
+    """Every public action and event, newest change first."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("Bill tracker: latest changes")
+    subtitle = gettext_lazy("Public actions, votes and events on the bills we follow.")
+
+    def link(self) -> str:
+        return reverse("bills:bill_list")
+
+    def items(self) -> list[Event]:
+        return event_list_feed()
+
+    def item_title(self, item: Event) -> str:
+        return f"{item.bill.display_title()}: {item.get_classification_display()}"
+
+    def item_description(self, item: Event) -> str:
+        # Plain text (escaped by the feed generator); the sources follow the description.
+        lines = [date_precise(item.date, item.date_precision), item.localized("description")]
+        for source in item.sources.all():
+            lines.append(_("Source: %(source)s") % {"source": str(source)})
+        return "\n".join(lines)
+
+    def item_link(self, item: Event) -> str:
+        return reverse("bills:bill_detail", args=[item.bill.slug]) + f"#event-{item.pk}"
+
+    def item_pubdate(self, item: Event) -> dt.datetime:
+        return item.created_at
+
+    def item_updateddate(self, item: Event) -> dt.datetime:
+        return item.updated_at
+
+
+class BillChangesFeed(ChangesFeed):
+    """One bill's public actions and events."""
+
+    def get_object(self, request: HttpRequest, slug: str) -> Bill:
+        return get_object_or_404(Bill.objects.select_related("jurisdiction"), slug=slug)
+
+    def title(self, obj: Bill) -> str:
+        return _("%(bill)s: latest changes") % {"bill": obj.display_title()}
+
+    def link(self, obj: Bill) -> str:
+        return reverse("bills:bill_detail", args=[obj.slug])
+
+    def items(self, obj: Bill) -> list[Event]:
+        return event_list_feed(bill=obj)
+
+
+def _window_events(request: HttpRequest, window: SigningWindow) -> list[icalendar.Event]:
+    bill = window.bill
+    url = request.build_absolute_uri(reverse("bills:bill_detail", args=[bill.slug]))
+    title = bill.display_title()
+    description = "\n".join(
+        [
+            _("Signing window: %(status)s") % {"status": window.get_status_display()},
+            _("Rule: %(rule)s") % {"rule": window.rule.name},
+            _("Law: %(law)s") % {"law": window.rule.legal_source},
+            url,
+        ]
+    )
+    if window.closes_earliest == window.closes_latest:
+        days = [("deadline", window.closes_earliest, _("Signing deadline: %(bill)s"))]
+    else:
+        days = [
+            ("earliest", window.closes_earliest, _("Signing window may close: %(bill)s")),
+            ("latest", window.closes_latest, _("Signing window closes at the latest: %(bill)s")),
+        ]
+    host = request.get_host().split(":")[0]
+    events = []
+    for key, day, summary in days:
+        event = icalendar.Event()
+        event.add("uid", f"signing-window-{window.pk}-{key}@{host}")
+        event.add("dtstamp", window.updated_at)
+        event.add("last-modified", window.updated_at)
+        # All-day: a deadline is a date in the jurisdiction's own calendar.
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        event.add("summary", summary % {"bill": title})
+        event.add("description", description)
+        event.add("url", url)
+        event.add("transp", "TRANSPARENT")
+        events.append(event)
+    return events
+
+
+def _calendar_response(
+    request: HttpRequest, name: str, windows: list[SigningWindow]
+) -> HttpResponse:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Bill tracker//Signing deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-published-ttl", "PT1H")
+    for window in windows:
+        for event in _window_events(request, window):
+            calendar.add_component(event)
+    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+@require_safe
+def calendar_all(request: HttpRequest) -> HttpResponse:
+    return _calendar_response(request, _("Signing deadlines"), window_list_calendar())
+
+
+@require_safe
+def calendar_jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
+    jurisdiction = get_object_or_404(Jurisdiction, code__iexact=code)
+    name = _("Signing deadlines: %(jurisdiction)s") % {
+        "jurisdiction": jurisdiction.localized("name")
+    }
+    return _calendar_response(request, name, window_list_calendar(jurisdiction=jurisdiction))
+
+
+@require_safe
+def calendar_bill(request: HttpRequest, slug: str) -> HttpResponse:
+    bill = get_object_or_404(Bill.objects.select_related("jurisdiction"), slug=slug)
+    name = _("Signing deadlines: %(bill)s") % {"bill": bill.display_title()}
+    return _calendar_response(request, name, window_list_calendar(bill=bill))

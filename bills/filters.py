@@ -1,0 +1,151 @@
+"""The bill list's filters: every one a GET parameter, so a filtered list is a shareable URL.
+
+An invalid value makes the form invalid; django-filter then applies only the valid filters and
+the view shows the form's errors on the page (never a 500).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import F, Min, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from bills.models import Bill, BillStatus, Chamber, Jurisdiction, SigningWindow, Subject
+from bills.selectors import bill_filter_closing_within, bill_search
+
+
+class LocalizedChoiceField(forms.ModelChoiceField):
+    """Shows the object's name in the active language."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.localized("name")
+
+
+class LocalizedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = LocalizedChoiceField
+
+
+class ChamberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.localized('name')} ({obj.jurisdiction.code})"
+
+
+class ChamberFilter(django_filters.ModelChoiceFilter):
+    field_class = ChamberChoiceField
+
+
+SORT_CHOICES = [
+    ("-updated", _("Recently changed")),
+    ("-last_action", _("Latest action")),
+    ("-introduced", _("Newest introduced")),
+    ("introduced", _("Oldest introduced")),
+    ("closing", _("Window closing soonest")),
+    ("title", _("Title (A to Z)")),
+]
+SORT_ORDERINGS = {
+    "-updated": ["-updated_at", "-id"],
+    "-last_action": [F("last_action_on").desc(nulls_last=True), "-id"],
+    "-introduced": [F("introduced_on").desc(nulls_last=True), "-id"],
+    "introduced": [F("introduced_on").asc(nulls_last=True), "id"],
+    "closing": [F("open_window_closes").asc(nulls_last=True), "-updated_at", "-id"],
+    "title": ["title", "id"],
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class BillFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200, strip=True)
+    jurisdiction = LocalizedModelChoiceFilter(
+        label=_("Jurisdiction"),
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+        empty_label=_("All jurisdictions"),
+    )
+    chamber = ChamberFilter(
+        label=_("Originating chamber"),
+        queryset=Chamber.objects.select_related("jurisdiction"),
+        field_name="originating_chamber",
+        empty_label=_("All chambers"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=BillStatus.choices, empty_label=_("Any status")
+    )
+    subject = LocalizedModelChoiceFilter(
+        label=_("Subject"),
+        queryset=Subject.objects.all(),
+        to_field_name="slug",
+        field_name="subjects",
+        empty_label=_("Any subject"),
+    )
+    closing_within = django_filters.NumberFilter(
+        label=_("Signing window closes within (days)"),
+        method="filter_closing_within",
+        min_value=0,
+        max_value=3660,
+    )
+    introduced_after = django_filters.DateFilter(
+        label=_("Introduced on or after"),
+        field_name="introduced_on",
+        lookup_expr="gte",
+        widget=DateInput,
+    )
+    introduced_before = django_filters.DateFilter(
+        label=_("Introduced on or before"),
+        field_name="introduced_on",
+        lookup_expr="lte",
+        widget=DateInput,
+    )
+    action_after = django_filters.DateFilter(
+        label=_("Last action on or after"),
+        field_name="last_action_on",
+        lookup_expr="gte",
+        widget=DateInput,
+    )
+    action_before = django_filters.DateFilter(
+        label=_("Last action on or before"),
+        field_name="last_action_on",
+        lookup_expr="lte",
+        widget=DateInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Bill
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Bill], name: str, value: str) -> QuerySet[Bill]:
+        return bill_search(queryset, value)
+
+    def filter_closing_within(self, queryset: QuerySet[Bill], name: str, value) -> QuerySet[Bill]:
+        if value is None:
+            return queryset
+        return bill_filter_closing_within(queryset, int(value))
+
+    def filter_sort(self, queryset: QuerySet[Bill], name: str, value: str) -> QuerySet[Bill]:
+        # Applied last (see filter_queryset), so that it sees the search rank annotation.
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Bill]) -> QuerySet[Bill]:
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or ""
+        if sort == "closing":
+            queryset = queryset.annotate(
+                open_window_closes=Min(
+                    "windows__closes_earliest",
+                    filter=Q(windows__status=SigningWindow.Status.OPEN),
+                )
+            )
+        if sort in SORT_ORDERINGS:
+            return queryset.order_by(*SORT_ORDERINGS[sort])
+        if self.form.cleaned_data.get("q") and "search_rank" in queryset.query.annotations:
+            return queryset.order_by("-search_rank", "-updated_at", "-id")
+        return queryset.order_by("-updated_at", "-id")

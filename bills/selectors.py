@@ -1,0 +1,311 @@
+"""Reads for the public web: each page's data in a fixed number of queries, whatever the row count.
+
+Every selector here returns public data only: timeline events are filtered with
+`Event.objects.public()`; internal events never leave this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from bills.models import Bill, BillStatus, Jurisdiction, SigningWindow, Vote
+from events.models import Event
+
+RECENT_BILLS = 10
+SOONEST_WINDOWS = 10
+RECENT_WINDOWS = 5
+BOARD_BILLS_PER_CELL = 3
+FEED_ITEMS = 50
+
+# The order of a bill's life, for the dashboard board (columns) and the status filter.
+STATUS_ORDER = list(BillStatus)
+
+
+def local_today(tz_name: str, *, now: dt.datetime | None = None) -> dt.date:
+    """Today's date in a jurisdiction's time zone: deadlines are dates there, not in UTC."""
+    return (now or timezone.now()).astimezone(ZoneInfo(tz_name)).date()
+
+
+@dataclass(frozen=True)
+class WindowProgress:
+    """How far a signing window has run, computed in its jurisdiction's time zone.
+
+    The bar runs from the earliest trigger date to the latest possible close; `earliest_pct`
+    marks the earliest close, so the stretch between the two is the unknown part.
+    """
+
+    window: SigningWindow
+    today: dt.date
+    days_to_earliest: int
+    days_to_latest: int
+    elapsed_pct: float
+    earliest_pct: float
+
+    @property
+    def exact(self) -> bool:
+        return self.window.closes_earliest == self.window.closes_latest
+
+    @property
+    def is_open(self) -> bool:
+        return self.window.status == SigningWindow.Status.OPEN
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_open and self.days_to_latest < 0
+
+
+def window_progress(window: SigningWindow, *, now: dt.datetime | None = None) -> WindowProgress:
+    """The countdown and bar of one window; `window.bill.jurisdiction` must be loaded already."""
+    today = local_today(window.bill.jurisdiction.timezone, now=now)
+    start, end = window.triggered_earliest, window.closes_latest
+    span = max((end - start).days, 1)
+
+    def pct(day: dt.date) -> float:
+        return round(min(max((day - start).days / span, 0.0), 1.0) * 100, 1)
+
+    return WindowProgress(
+        window=window,
+        today=today,
+        days_to_earliest=(window.closes_earliest - today).days,
+        days_to_latest=(window.closes_latest - today).days,
+        elapsed_pct=pct(today),
+        earliest_pct=pct(window.closes_earliest),
+    )
+
+
+def _windows() -> QuerySet[SigningWindow]:
+    return SigningWindow.objects.select_related("bill__jurisdiction", "rule")
+
+
+def window_list_open(*, limit: int = SOONEST_WINDOWS) -> list[WindowProgress]:
+    """Open signing windows, the soonest earliest close first (one query)."""
+    windows = (
+        _windows()
+        .filter(status=SigningWindow.Status.OPEN)
+        .order_by("closes_earliest", "closes_latest", "id")[:limit]
+    )
+    return [window_progress(w) for w in windows]
+
+
+def window_list_recent(*, limit: int = RECENT_WINDOWS) -> list[WindowProgress]:
+    """The most recent windows of any status, for when none is open (one query)."""
+    windows = _windows().order_by("-closes_latest", "-id")[:limit]
+    return [window_progress(w) for w in windows]
+
+
+def _bill_cards() -> QuerySet[Bill]:
+    """Bills with what a bill card shows: jurisdiction, originating chamber, open window.
+
+    The open window is prefetched into `bill.open_windows` (a list of at most one).
+    """
+    return (
+        Bill.objects.select_related("jurisdiction", "originating_chamber")
+        .defer("search_vector")
+        .prefetch_related(
+            Prefetch(
+                "windows",
+                queryset=SigningWindow.objects.filter(
+                    status=SigningWindow.Status.OPEN
+                ).select_related("rule"),
+                to_attr="open_windows",
+            )
+        )
+    )
+
+
+def bill_list_recent(*, limit: int = RECENT_BILLS) -> list[Bill]:
+    """The bills changed most recently (two queries)."""
+    return list(_bill_cards().order_by("-updated_at", "-id")[:limit])
+
+
+@dataclass
+class BoardColumn:
+    status: BillStatus
+    count: int = 0
+    bills: list[Bill] = field(default_factory=list)
+
+
+@dataclass
+class BoardRow:
+    jurisdiction: Jurisdiction
+    columns: list[BoardColumn]
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.columns)
+
+
+def board_by_jurisdiction(*, per_cell: int = BOARD_BILLS_PER_CELL) -> list[BoardRow]:
+    """For each jurisdiction with bills: the count of bills at each stage and the latest few.
+
+    Three queries: the jurisdictions, the counts (one GROUP BY), and the latest bills of each
+    cell (one window-function query), whatever the number of bills.
+    """
+    jurisdictions = list(Jurisdiction.objects.all())
+    counts: dict[tuple[int, str], int] = {
+        (row["jurisdiction_id"], row["status"]): row["n"]
+        for row in Bill.objects.order_by()
+        .values("jurisdiction_id", "status")
+        .annotate(n=Count("id"))
+    }
+    latest = (
+        Bill.objects.defer("search_vector", "summary", "summary_ru", "summary_kk")
+        .annotate(
+            cell_rank=Window(
+                RowNumber(),
+                partition_by=[F("jurisdiction_id"), F("status")],
+                order_by=[F("updated_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(cell_rank__lte=per_cell)
+        .order_by("jurisdiction_id", "status", "cell_rank")
+    )
+    bills_by_cell: dict[tuple[int, str], list[Bill]] = defaultdict(list)
+    for bill in latest:
+        bills_by_cell[(bill.jurisdiction_id, bill.status)].append(bill)
+    rows = []
+    for jurisdiction in jurisdictions:
+        columns = [
+            BoardColumn(
+                status=status,
+                count=counts.get((jurisdiction.pk, status.value), 0),
+                bills=bills_by_cell.get((jurisdiction.pk, status.value), []),
+            )
+            for status in STATUS_ORDER
+        ]
+        row = BoardRow(jurisdiction=jurisdiction, columns=columns)
+        if row.total:
+            rows.append(row)
+    return rows
+
+
+def bill_list_base() -> QuerySet[Bill]:
+    """The queryset the bill list filters: bill cards with their open window."""
+    return _bill_cards()
+
+
+def bill_search(queryset: QuerySet[Bill], text: str) -> QuerySet[Bill]:
+    """Free-text search: PostgreSQL full-text search on the trigger-kept vector, else icontains.
+
+    The vector uses the 'simple' configuration (no stemming) because titles are entered in
+    English, Russian and Kazakh, and no single stemmer fits all three.
+    """
+    text = text.strip()
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        query = SearchQuery(text, config="simple", search_type="websearch")
+        return queryset.filter(search_vector=query).annotate(
+            search_rank=SearchRank(F("search_vector"), query)
+        )
+    condition = Q()
+    for name in (
+        "identifier",
+        "title",
+        "title_ru",
+        "title_kk",
+        "short_title",
+        "short_title_ru",
+        "short_title_kk",
+        "summary",
+        "summary_ru",
+        "summary_kk",
+    ):
+        condition |= Q(**{f"{name}__icontains": text})
+    return queryset.filter(condition)
+
+
+def bill_filter_closing_within(queryset: QuerySet[Bill], days: int) -> QuerySet[Bill]:
+    """Bills with an open window whose earliest close is within `days` days of today.
+
+    'Today' is the jurisdiction's local date, so one extra query reads the time zones in use.
+    """
+    condition = Q()
+    for tz_name in Jurisdiction.objects.order_by().values_list("timezone", flat=True).distinct():
+        until = local_today(tz_name) + dt.timedelta(days=days)
+        condition |= Q(
+            jurisdiction__timezone=tz_name,
+            windows__status=SigningWindow.Status.OPEN,
+            windows__closes_earliest__lte=until,
+        )
+    if not condition:
+        return queryset.none()
+    return queryset.filter(condition).distinct()
+
+
+@dataclass
+class BillDetail:
+    bill: Bill
+    events: list[Event]
+    votes: list[Vote]
+    windows: list[WindowProgress]
+
+    @property
+    def open_window(self) -> WindowProgress | None:
+        return next((w for w in self.windows if w.is_open), None)
+
+
+def bill_detail(*, slug: str) -> BillDetail:
+    """A bill with its PUBLIC timeline, votes and windows, in a fixed number of queries.
+
+    Queries: the bill (with jurisdiction and chamber), its subjects, its sources, the public
+    events (with chamber and vote), their sources, the votes (with chamber), their sources and
+    the windows (with rule): eight, whatever the size of the timeline.
+    """
+    bill = get_object_or_404(
+        Bill.objects.select_related("jurisdiction", "originating_chamber")
+        .defer("search_vector")
+        .prefetch_related("subjects", "sources"),
+        slug=slug,
+    )
+    events = list(
+        Event.objects.public()
+        .filter(bill=bill)
+        .select_related("chamber", "vote")
+        .prefetch_related("sources")
+        .order_by("order")
+    )
+    votes = list(
+        Vote.objects.filter(bill=bill)
+        .select_related("chamber")
+        .prefetch_related("sources")
+        .order_by("date", "id")
+    )
+    windows = []
+    for window in (
+        SigningWindow.objects.filter(bill=bill).select_related("rule").order_by("-opened_at", "-id")
+    ):
+        window.bill = bill  # already loaded with its jurisdiction: no query per window
+        windows.append(window_progress(window))
+    return BillDetail(bill=bill, events=events, votes=votes, windows=windows)
+
+
+def event_list_feed(*, bill: Bill | None = None, limit: int = FEED_ITEMS) -> list[Event]:
+    """The latest public events (the feed of changes), newest change first; two queries."""
+    events = Event.objects.public().select_related("bill", "chamber").prefetch_related("sources")
+    if bill is not None:
+        events = events.filter(bill=bill)
+    return list(events.order_by("-updated_at", "-id")[:limit])
+
+
+def window_list_calendar(
+    *, jurisdiction: Jurisdiction | None = None, bill: Bill | None = None
+) -> list[SigningWindow]:
+    """Signing windows for the iCalendar feed (all statuses: a closed one stays on calendars)."""
+    windows = _windows()
+    if jurisdiction is not None:
+        windows = windows.filter(bill__jurisdiction=jurisdiction)
+    if bill is not None:
+        windows = windows.filter(bill=bill)
+    return list(windows.order_by("closes_earliest", "id"))

@@ -1,0 +1,117 @@
+"""Template helpers for the public pages: localized fields, dates with precision, charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import template
+from django.http import HttpRequest
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from bills.models import DatePrecision, SigningWindow, Vote
+from bills.selectors import WindowProgress, window_progress
+
+register = template.Library()
+
+
+@register.filter
+def localized(obj, field: str) -> str:
+    """`{{ bill|localized:"title" }}`: the field in the active language, else English."""
+    return obj.localized(field)
+
+
+@register.filter
+def date_precise(value: dt.date | None, precision: str = DatePrecision.DAY) -> str:
+    """A date shown only as precisely as its source gives it: never an invented day."""
+    if value is None or precision == DatePrecision.UNKNOWN:
+        return _("date not given")
+    if precision == DatePrecision.MONTH:
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+@register.simple_tag
+def unprefixed_path(request: HttpRequest) -> str:
+    """The current URL without its language prefix, for the language switcher's `next`.
+
+    Django's set_language resolves `next` in the default language and translates it to the
+    chosen one; a prefixed path would not resolve there and the switch would not happen.
+    """
+    path = request.get_full_path()
+    language = translation.get_language_from_path(request.path_info)
+    if language:
+        prefix = f"/{language}/"
+        if path.startswith(prefix):
+            return "/" + path[len(prefix) :]
+    return path
+
+
+@register.simple_tag
+def progress_of(window: SigningWindow) -> WindowProgress:
+    """`{% progress_of window as p %}` for a window whose bill and jurisdiction are loaded."""
+    return window_progress(window)
+
+
+@register.simple_tag
+def days_left(days: int) -> str:
+    if days < 0:
+        return ngettext("%(n)d day ago", "%(n)d days ago", -days) % {"n": -days}
+    if days == 0:
+        return _("today")
+    return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    label: str
+    count: int
+    x: float
+    width: float
+
+
+@register.simple_tag
+def vote_segments(vote: Vote) -> list[Segment]:
+    """The stacked bar of a vote's known counts, as percentages of the chamber (or the total).
+
+    Unknown (NULL) counts are left out, not drawn as zero.
+    """
+    parts = [
+        ("yes", _("Yes"), vote.yes_count),
+        ("no", _("No"), vote.no_count),
+        ("abstain", _("Abstained"), vote.abstain_count),
+        ("absent", _("Absent"), vote.absent_count),
+        ("not-voting", _("Not voting"), vote.not_voting_count),
+    ]
+    known = [(k, label, c) for k, label, c in parts if c]
+    total = max(vote.chamber.seats or 0, sum(c for _k, _l, c in known), 1)
+    segments, x = [], 0.0
+    for key, label, count in known:
+        width = round(count / total * 100, 2)
+        segments.append(Segment(key=key, label=label, count=count, x=round(x, 2), width=width))
+        x += width
+    return segments
+
+
+@register.filter
+def counts_known(vote: Vote) -> bool:
+    return any(
+        c is not None
+        for c in (
+            vote.yes_count,
+            vote.no_count,
+            vote.abstain_count,
+            vote.absent_count,
+            vote.not_voting_count,
+        )
+    )
+
+
+@register.filter
+def get_field_label(form, name: str) -> str:
+    """The label of a form field by name (for error lists outside the field loop)."""
+    field = form.fields.get(name)
+    return str(field.label) if field is not None and field.label else name
