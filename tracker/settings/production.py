@@ -39,3 +39,18 @@ SESSION_COOKIE_AGE = 8 * 3600
 # and mail folder (base.py selects Redis and SMTP from these two URLs).
 for _required in ("REDIS_URL", "EMAIL_URL"):
     env.str(_required)  # ImproperlyConfigured when missing
+
+# The web must keep serving while Redis is down (the database is the source of truth): cache
+# errors count as misses, and rate limits fail open rather than refusing every request.
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": env.str("REDIS_URL"),
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+    }
+}
+RATELIMIT_FAIL_OPEN = True
