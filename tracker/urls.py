@@ -23,6 +23,7 @@ urlpatterns = [
 # Public pages: English at unprefixed URLs, Russian under /ru/, Kazakh under /kk/.
 urlpatterns += i18n_patterns(
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("alerts/", include("events.urls")),
     path("", include("bills.urls")),
     prefix_default_language=False,
 )
