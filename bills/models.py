@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bills.translation import LocalizedMixin
-from bills.validation import date_precision_errors, jurisdiction_today, raise_if
+from bills.validation import (
+    date_precision_errors,
+    jurisdiction_today,
+    raise_if,
+    related_or_none,
+)
 
 
 class DatePrecision(models.TextChoices):
@@ -345,8 +350,8 @@ class Vote(LocalizedMixin, models.Model):
         def add(field: str, message: str) -> None:
             errors.setdefault(field, []).append(message)
 
-        bill = self.bill if self.bill_id else None
-        chamber = self.chamber if self.chamber_id else None
+        bill = related_or_none(self, "bill")
+        chamber = related_or_none(self, "chamber")
         if (
             bill is not None
             and chamber is not None

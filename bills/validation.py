@@ -7,10 +7,10 @@ bills/0003_record_triggers) so that no path, not even a raw .save(), can store a
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,3 +57,11 @@ def date_precision_errors(
 def raise_if(errors: dict[str, str | list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def related_or_none(obj: object, name: str) -> Any:
+    """A foreign key's object, or None while it is unset (also for a not-yet-saved parent)."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None

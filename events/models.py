@@ -18,7 +18,12 @@ from bills.models import (
     date_precision_constraint,
 )
 from bills.translation import LocalizedMixin
-from bills.validation import date_precision_errors, jurisdiction_today, raise_if
+from bills.validation import (
+    date_precision_errors,
+    jurisdiction_today,
+    raise_if,
+    related_or_none,
+)
 
 
 class Classification(models.TextChoices):
@@ -147,8 +152,8 @@ class Event(LocalizedMixin, models.Model):
             self.date, self.date_precision, "date", "date_precision"
         ).items():
             errors.setdefault(field, []).append(message)
-        bill = self.bill if self.bill_id else None
-        chamber = self.chamber if self.chamber_id else None
+        bill = related_or_none(self, "bill")
+        chamber = related_or_none(self, "chamber")
         if (
             bill is not None
             and chamber is not None
@@ -167,7 +172,7 @@ class Event(LocalizedMixin, models.Model):
             bill.jurisdiction if bill is not None else None
         ):
             errors.setdefault("date", []).append(_("An event cannot be dated in the future."))
-        vote = self.vote if self.vote_id else None
+        vote = related_or_none(self, "vote")
         if vote is not None:
             if bill is not None and vote.bill_id != bill.pk:
                 errors.setdefault("vote", []).append(_("That vote is on another bill."))
