@@ -143,7 +143,8 @@ if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    # EMAIL_FILE_PATH: lets a test's Celery worker write its mail where the test reads it.
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bill tracker <alerts@localhost>")
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -195,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
         "task": "events.tasks.sweep_outbox",
         "schedule": crontab(minute=f"*/{OUTBOX_SWEEP_MINUTES}"),
+    },
+    # Unconfirmed subscriptions (7 days) and unsubscribed addresses (7 days after) are deleted.
+    "purge-subscriptions": {
+        "task": "events.tasks.purge_unconfirmed_subscriptions",
+        "schedule": crontab(minute=17, hour=3),
     },
 }
 
