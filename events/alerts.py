@@ -1,14 +1,220 @@
-"""Alerts: raised once per (window, threshold) or per new action, fanned out to the outbox."""
+"""Alerts: raised once per (window, threshold), per overdue window, or per new action, and fanned
+out to the outbox (one Delivery per confirmed subscriber) in the same transaction.
+
+Exactly-once is the database's job: the partial unique constraints on Alert and on Delivery, with
+INSERT … SELECT … ON CONFLICT DO NOTHING, make a repeated or concurrent scan a no-op, whatever the
+number of workers or beats. The scan is set-based: a handful of statements per signing rule, never
+a query per window.
+
+Which thresholds a scan raises: for each open window, only the most recent state it has reached
+(overdue; else the smallest threshold already crossed). Thresholds crossed earlier and never raised
+(the window was recorded late, or the scanner was down for days) are skipped, so that nobody gets
+a burst of stale 'seven days left' mails about a window that closes tomorrow.
+"""
 
 from __future__ import annotations
 
-from events.models import Alert, Event
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from bills.models import Bill, SigningRule, SigningWindow
+from bills.signing import jurisdiction_today
+from events.models import Alert, Delivery, Event, Subscription
+
+logger = logging.getLogger(__name__)
 
 
+@dataclass
+class ScanReport:
+    as_of: datetime.date | None
+    thresholds: int = 0
+    overdue: int = 0
+    deliveries: int = 0
+
+    @property
+    def alerts(self) -> int:
+        return self.thresholds + self.overdue
+
+    def __str__(self) -> str:
+        day = self.as_of.isoformat() if self.as_of else "today in each jurisdiction"
+        return (
+            f"Deadline scan as of {day}: {self.alerts} alerts raised "
+            f"({self.thresholds} thresholds, {self.overdue} overdue), "
+            f"{self.deliveries} deliveries queued."
+        )
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "alert": Alert._meta.db_table,
+        "window": SigningWindow._meta.db_table,
+        "bill": Bill._meta.db_table,
+        "sub": Subscription._meta.db_table,
+        "delivery": Delivery._meta.db_table,
+    }
+
+
+def _d(value: datetime.date) -> object:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _insert_window_alerts(
+    *, rule_id: int, kind: str, threshold: int | None, where: str, params: list, stamp: object
+) -> int:
+    # `WHERE true` before ON CONFLICT: SQLite needs it to parse INSERT … SELECT … ON CONFLICT.
+    # ORDER BY id: concurrent scans take row locks in the same order, so they do not deadlock.
+    sql = (
+        "INSERT INTO {alert} (kind, bill_id, window_id, threshold_days, event_id, created_at) "  # noqa: S608
+        "SELECT %s, w.bill_id, w.id, %s, NULL, %s FROM {window} w "
+        "WHERE w.status = %s AND w.rule_id = %s AND " + where + " ORDER BY w.id "
+        "ON CONFLICT DO NOTHING"
+    ).format(**_tables())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [str(kind), threshold, stamp, str(SigningWindow.Status.OPEN), rule_id, *params]
+        )
+        return max(cursor.rowcount, 0)
+
+
+def _fan_out(*, where: str, params: list, stamp: object) -> int:
+    """One Delivery per alert (selected by `where` on `a`) and confirmed subscriber: to the bill,
+    or to its jurisdiction unless the same address also follows the bill (one mail, not two)."""
+    tables = _tables()
+    select_bill = (
+        "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
+        "'' AS last_error, {stamp} AS created_at FROM {alert} a "
+        "JOIN {sub} s ON s.bill_id = a.bill_id "
+        "WHERE s.status = 'confirmed' AND " + where
+    )
+    select_jurisdiction = (
+        "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
+        "'' AS last_error, {stamp} AS created_at FROM {alert} a "
+        "JOIN {bill} b ON b.id = a.bill_id "
+        "JOIN {sub} s ON s.jurisdiction_id = b.jurisdiction_id "
+        "WHERE s.status = 'confirmed' AND " + where + " AND NOT EXISTS ("
+        "SELECT 1 FROM {sub} s2 WHERE s2.bill_id = a.bill_id AND s2.email = s.email "
+        "AND s2.status = 'confirmed')"
+    )
+    sql = (
+        "INSERT INTO {delivery} (alert_id, subscription_id, status, attempts, last_error, "  # noqa: S608
+        "created_at) SELECT * FROM (" + select_bill + " UNION ALL " + select_jurisdiction + ") "
+        "AS fan WHERE true ON CONFLICT DO NOTHING"
+    ).format(stamp="%s", **tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [stamp, *params, stamp, *params])
+        return max(cursor.rowcount, 0)
+
+
+def _enqueue_deliveries(delivery_ids: list[int]) -> None:
+    if not delivery_ids:
+        return
+
+    def publish() -> None:
+        from events.tasks import send_delivery
+
+        for delivery_id in delivery_ids:
+            send_delivery.delay(delivery_id)
+
+    # robust: a broker outage must not undo or fail the caller; the sweeper re-enqueues.
+    transaction.on_commit(publish, robust=True)
+
+
+@transaction.atomic
+def deadlines_scan(*, as_of: datetime.date | None = None) -> ScanReport:
+    """Raise the threshold and overdue alerts due for every open window, each exactly once.
+
+    `as_of`: the day to scan as (a replay of a past day raises what that day would have);
+    default: today in each jurisdiction's time zone.
+    """
+    report = ScanReport(as_of=as_of)
+    stamp_time = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(stamp_time)
+    rules = (
+        SigningRule.objects.filter(windows__status=SigningWindow.Status.OPEN)
+        .select_related("jurisdiction")
+        .distinct()
+        .order_by("id")
+    )
+    for rule in rules:
+        today = as_of or jurisdiction_today(rule.jurisdiction, stamp_time)
+        # Overdue: the latest possible deadline has passed and nothing closed the window.
+        report.overdue += _insert_window_alerts(
+            rule_id=rule.pk,
+            kind=Alert.Kind.WINDOW_OVERDUE,
+            threshold=None,
+            where="w.closes_latest < %s",
+            params=[_d(today)],
+            stamp=stamp,
+        )
+        thresholds = sorted({int(d) for d in rule.alert_days if int(d) >= 0})
+        for position, days in enumerate(thresholds):
+            # Crossed `days` (closes_earliest <= today + days) but not the next smaller threshold,
+            # and not overdue.
+            where = "w.closes_earliest <= %s AND w.closes_latest >= %s"
+            params = [_d(today + datetime.timedelta(days=days)), _d(today)]
+            if position > 0:
+                smaller = thresholds[position - 1]
+                where += " AND w.closes_earliest > %s"
+                params.append(_d(today + datetime.timedelta(days=smaller)))
+            report.thresholds += _insert_window_alerts(
+                rule_id=rule.pk,
+                kind=Alert.Kind.WINDOW_THRESHOLD,
+                threshold=days,
+                where=where,
+                params=params,
+                stamp=stamp,
+            )
+    if report.alerts:
+        report.deliveries = _fan_out(where="a.created_at = %s", params=[stamp], stamp=stamp)
+        if report.deliveries:
+            ids = list(
+                Delivery.objects.filter(
+                    alert__created_at=stamp_time, status=Delivery.Status.PENDING
+                ).values_list("id", flat=True)
+            )
+            _enqueue_deliveries(ids)
+    logger.info("%s", report)
+    return report
+
+
+@transaction.atomic
 def alert_raise_for_event(*, event: Event) -> Alert | None:
     """Raise the 'new action or vote' alert for a public legislative event, once.
 
     Called by the service that records the event, in the same transaction; the mails are
-    enqueued only after that transaction commits. (Groundwork: the alerts issue fills this in.)
+    enqueued only after that transaction commits. Returns None for events that alert nobody
+    (internal or advocacy events) and when the alert was already raised.
     """
-    return None
+    if not event.is_legislative or event.visibility != "public":
+        return None
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    sql = (  # noqa: S608
+        "INSERT INTO {alert} (kind, bill_id, window_id, threshold_days, event_id, created_at) "
+        "VALUES (%s, %s, NULL, NULL, %s, %s) ON CONFLICT DO NOTHING"
+    ).format(**_tables())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [str(Alert.Kind.NEW_ACTION), event.bill_id, event.pk, stamp])
+        if cursor.rowcount != 1:
+            return None  # raised before
+    alert = Alert.objects.get(kind=Alert.Kind.NEW_ACTION, event=event)
+    if _fan_out(where="a.id = %s", params=[alert.pk], stamp=stamp):
+        _enqueue_deliveries(list(alert.deliveries.values_list("id", flat=True)))
+    return alert
+
+
+@transaction.atomic
+def alert_fan_out(*, alert: Alert) -> list[int]:
+    """Create any missing deliveries of an alert for its current confirmed subscribers.
+
+    Idempotent (unique delivery per alert and subscription). Used by tests and the admin to
+    repair; the scan and alert_raise_for_event fan out in their own transaction.
+    """
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    _fan_out(where="a.id = %s", params=[alert.pk], stamp=stamp)
+    ids = list(alert.deliveries.filter(status=Delivery.Status.PENDING).values_list("id", flat=True))
+    _enqueue_deliveries(ids)
+    return ids

@@ -1,0 +1,42 @@
+"""The subscribe form: an address, a language, and what to follow (one bill or a jurisdiction)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from bills.models import Bill, Jurisdiction
+from events.models import Subscription
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the mails"), choices=Subscription.Language.choices
+    )
+    bill = forms.ModelChoiceField(
+        queryset=Bill.objects.all(), to_field_name="slug", required=False, widget=forms.HiddenInput
+    )
+    jurisdiction = forms.ModelChoiceField(
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        active = (get_language() or "en").split("-")[0]
+        if active in Subscription.Language.values:
+            self.fields["language"].initial = active
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and (data.get("bill") is None) == (data.get("jurisdiction") is None):
+            raise forms.ValidationError(_("Choose either a bill or a jurisdiction to follow."))
+        return data

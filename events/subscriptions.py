@@ -1,0 +1,225 @@
+"""E-mail subscriptions: double opt-in with a signed, expiring link; one-click unsubscribe.
+
+Addresses are personal data of people who may be at risk: they never appear in a response that
+tells whether they were subscribed, in a task's arguments, or in a log line (tasks carry ids).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from bills.models import Bill, Jurisdiction
+from events.models import Subscription
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "events.subscription.confirm"
+UNSUBSCRIBE_SALT = "events.subscription.unsubscribe"
+CONFIRM_MAX_AGE = datetime.timedelta(days=3)
+PURGE_AFTER = datetime.timedelta(days=7)
+
+
+# --- Signed links -------------------------------------------------------------------------------
+
+
+def confirm_token(subscription: Subscription) -> str:
+    return signing.dumps(subscription.pk, salt=CONFIRM_SALT)
+
+
+def unsubscribe_token(subscription: Subscription) -> str:
+    # No expiry: an unsubscribe link in a years-old mail must still work.
+    return signing.dumps(subscription.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def confirm_url(subscription: Subscription) -> str:
+    with translation.override(subscription.language):
+        return _absolute(reverse("events:confirm", args=[confirm_token(subscription)]))
+
+
+def unsubscribe_url(subscription: Subscription) -> str:
+    with translation.override(subscription.language):
+        return _absolute(reverse("events:unsubscribe", args=[unsubscribe_token(subscription)]))
+
+
+def _subscription_from(
+    token: str, *, salt: str, max_age: datetime.timedelta | None, lock: bool = False
+) -> Subscription:
+    try:
+        pk = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("This link has expired. Please subscribe again to get a new one."), code="expired"
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This link is not valid."), code="invalid") from None
+    rows = Subscription.objects.select_for_update() if lock else Subscription.objects
+    subscription = rows.filter(pk=pk).first()
+    if subscription is None:
+        raise ValidationError(_("This link is no longer valid."), code="gone")
+    return subscription
+
+
+def subscription_from_confirm_token(token: str, *, lock: bool = False) -> Subscription:
+    """The subscription a confirmation link names; ValidationError if bad, expired or gone."""
+    return _subscription_from(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE, lock=lock)
+
+
+def subscription_from_unsubscribe_token(token: str, *, lock: bool = False) -> Subscription:
+    """The subscription an unsubscribe link names (links never expire)."""
+    return _subscription_from(token, salt=UNSUBSCRIBE_SALT, max_age=None, lock=lock)
+
+
+# --- Services -----------------------------------------------------------------------------------
+
+
+def _normalize(email: str) -> str:
+    # One row per address, whatever the capitalisation it is typed with.
+    return email.strip().lower()
+
+
+@transaction.atomic
+def subscription_request(
+    *,
+    email: str,
+    language: str,
+    bill: Bill | None = None,
+    jurisdiction: Jurisdiction | None = None,
+) -> Subscription:
+    """Ask to follow a bill or a jurisdiction: a confirmation mail goes out after commit.
+
+    Already confirmed: nothing is sent and nothing changes (the caller shows the same page either
+    way, so the response does not tell whether the address was subscribed). Pending or
+    unsubscribed: a fresh confirmation link is sent.
+    """
+    if (bill is None) == (jurisdiction is None):
+        raise ValidationError(_("Choose either a bill or a jurisdiction to follow."))
+    email = _normalize(email)
+    scope = {"bill": bill} if bill is not None else {"jurisdiction": jurisdiction}
+    subscription = Subscription.objects.select_for_update().filter(email=email, **scope).first()
+    if subscription is None:
+        subscription = Subscription(email=email, language=language, **scope)
+        subscription.full_clean()
+        try:
+            with transaction.atomic():
+                subscription.save()
+        except IntegrityError:
+            # A concurrent request created it first.
+            subscription = Subscription.objects.select_for_update().get(email=email, **scope)
+    if subscription.status == Subscription.Status.CONFIRMED:
+        return subscription
+    if subscription.status == Subscription.Status.UNSUBSCRIBED or (
+        subscription.language != language
+    ):
+        subscription.status = Subscription.Status.PENDING
+        subscription.language = language
+        subscription.unsubscribed_at = None
+        # A fresh request restarts the seven days before an unconfirmed request is purged.
+        subscription.created_at = timezone.now()
+        subscription.full_clean()
+        subscription.save()
+    subscription_id = subscription.pk
+
+    def publish() -> None:
+        from events.tasks import send_confirmation
+
+        send_confirmation.delay(subscription_id)
+
+    transaction.on_commit(publish, robust=True)
+    return subscription
+
+
+@transaction.atomic
+def subscription_confirm(*, token: str) -> Subscription:
+    """Confirm the subscription a valid, unexpired link names. Confirming twice is harmless."""
+    subscription = subscription_from_confirm_token(token, lock=True)
+    if subscription.status == Subscription.Status.UNSUBSCRIBED:
+        raise ValidationError(
+            _("This subscription was cancelled. Please subscribe again."), code="cancelled"
+        )
+    if subscription.status == Subscription.Status.PENDING:
+        subscription.status = Subscription.Status.CONFIRMED
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["status", "confirmed_at"])
+    return subscription
+
+
+@transaction.atomic
+def subscription_unsubscribe(*, token: str) -> Subscription:
+    """Stop all mail to this subscription; pending deliveries are cancelled. Idempotent."""
+    subscription = subscription_from_unsubscribe_token(token, lock=True)
+    if subscription.status != Subscription.Status.UNSUBSCRIBED:
+        subscription.status = Subscription.Status.UNSUBSCRIBED
+        subscription.unsubscribed_at = timezone.now()
+        subscription.save(update_fields=["status", "unsubscribed_at"])
+        from events.models import Delivery
+
+        subscription.deliveries.filter(status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.CANCELLED
+        )
+    return subscription
+
+
+@transaction.atomic
+def subscriptions_purge_unconfirmed(*, now: datetime.datetime | None = None) -> int:
+    """Delete subscriptions never confirmed within seven days, and those unsubscribed more than
+    seven days ago (with their delivery records): we keep no address we were not asked to keep.
+    Returns the number of subscriptions deleted."""
+    cutoff = (now or timezone.now()) - PURGE_AFTER
+    stale = Subscription.objects.filter(
+        Q(status=Subscription.Status.PENDING, created_at__lt=cutoff)
+        | Q(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at__lt=cutoff)
+    )
+    count = stale.count()
+    stale.delete()
+    return count
+
+
+def confirmation_send(*, subscription_id: int) -> bool:
+    """Send the confirmation mail of a pending subscription (called by the task). False if there
+    is nothing to send (confirmed, unsubscribed or purged meanwhile)."""
+    subscription = (
+        Subscription.objects.select_related("bill", "jurisdiction")
+        .filter(pk=subscription_id, status=Subscription.Status.PENDING)
+        .first()
+    )
+    if subscription is None:
+        return False
+    with translation.override(subscription.language):
+        context = {
+            "subscription": subscription,
+            "followed": _followed_name(subscription),
+            "confirm_url": confirm_url(subscription),
+            "days": CONFIRM_MAX_AGE.days,
+        }
+        subject = " ".join(render_to_string("events/email/confirm_subject.txt", context).split())
+        body = render_to_string("events/email/confirm_body.txt", context)
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[subscription.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.send()
+    return True
+
+
+def _followed_name(subscription: Subscription) -> str:
+    if subscription.bill_id:
+        return subscription.bill.display_title()
+    return subscription.jurisdiction.localized("name")

@@ -1,0 +1,46 @@
+"""Celery tasks: thin wrappers that take ids, call a service and retry transient errors.
+
+Every task is safe to run twice (unique constraints, status guards and the delivery claim make
+the repeat a no-op), so a redelivered message, a retry or a second beat does no harm.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from events import alerts, delivery, subscriptions
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def scan_deadlines() -> str:
+    return str(alerts.deadlines_scan())
+
+
+@shared_task(bind=True, max_retries=None)
+def send_delivery(self, delivery_id: int) -> str:
+    outcome = delivery.delivery_send(delivery_id=delivery_id)
+    if outcome.status == "retry" and outcome.retry_in is not None:
+        # The countdown stays under the broker's visibility timeout (see delivery.py); if this
+        # publish is lost, the sweeper finds the delivery once its retry time has passed.
+        send_delivery.apply_async((delivery_id,), countdown=outcome.retry_in.total_seconds())
+    return outcome.status
+
+
+@shared_task
+def sweep_outbox() -> int:
+    """Re-enqueue deliveries whose publish was lost (broker down) or whose retry is due."""
+    ids = delivery.outbox_due()
+    for delivery_id in ids:
+        send_delivery.delay(delivery_id)
+    return len(ids)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def send_confirmation(subscription_id: int) -> bool:
+    return subscriptions.confirmation_send(subscription_id=subscription_id)
+
+
+@shared_task
+def purge_unconfirmed_subscriptions() -> int:
+    return subscriptions.subscriptions_purge_unconfirmed()

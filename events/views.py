@@ -1,0 +1,108 @@
+"""Subscribe, confirm and unsubscribe. Thin: forms and services do the work.
+
+Every page answers the same whether or not an address was already subscribed, so the site never
+tells anyone who follows what.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from events.forms import SubscribeForm
+from events.models import Subscription
+from events.subscriptions import (
+    subscription_confirm,
+    subscription_from_confirm_token,
+    subscription_from_unsubscribe_token,
+    subscription_request,
+    subscription_unsubscribe,
+)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                subscription_request(
+                    email=data["email"],
+                    language=data["language"],
+                    bill=data["bill"],
+                    jurisdiction=data["jurisdiction"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("events:subscribe_sent")
+        return render(request, "events/subscribe.html", {"form": form}, status=400)
+    form = SubscribeForm(
+        initial={"bill": request.GET.get("bill"), "jurisdiction": request.GET.get("jurisdiction")}
+    )
+    return render(request, "events/subscribe.html", {"form": form})
+
+
+@require_safe
+def subscribe_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "events/subscribe_sent.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST confirms. Link scanners that fetch every URL in a mail must not
+    confirm a subscription on someone's behalf."""
+    try:
+        if request.method == "POST":
+            subscription = subscription_confirm(token=token)
+            return render(request, "events/confirmed.html", {"subscription": subscription})
+        subscription_from_confirm_token(token)
+    except ValidationError as exc:
+        return render(request, "events/invalid_link.html", {"errors": exc.messages}, status=400)
+    return render(request, "events/confirm.html", {"token": token})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The List-Unsubscribe target. RFC 8058 one-click: a POST with List-Unsubscribe=One-Click
+    unsubscribes without a CSRF token (mail clients have none; the signed token in the URL is the
+    authorisation). Anything else is the page with a button, under the normal CSRF protection."""
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        try:
+            subscription_unsubscribe(token=token)
+        except ValidationError as exc:
+            if not _gone(exc):
+                return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
+        return HttpResponse("Unsubscribed.\n", content_type="text/plain")
+    return csrf_protect(_unsubscribe_page)(request, token)
+
+
+def _gone(exc: ValidationError) -> bool:
+    # A purged subscription: its owner is as unsubscribed as can be.
+    return any(getattr(e, "code", None) == "gone" for e in exc.error_list)
+
+
+def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            subscription_unsubscribe(token=token)
+        except ValidationError as exc:
+            if not _gone(exc):
+                return render(
+                    request, "events/invalid_link.html", {"errors": exc.messages}, status=400
+                )
+        return render(request, "events/unsubscribed.html")
+    try:
+        subscription = subscription_from_unsubscribe_token(token)
+    except ValidationError as exc:
+        if _gone(exc):
+            return render(request, "events/unsubscribed.html")
+        return render(request, "events/invalid_link.html", {"errors": exc.messages}, status=400)
+    if subscription.status == Subscription.Status.UNSUBSCRIBED:
+        return render(request, "events/unsubscribed.html")
+    return render(request, "events/unsubscribe.html", {"token": token})
