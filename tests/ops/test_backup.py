@@ -4,7 +4,6 @@ non-zero with the reason."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
@@ -13,127 +12,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bills.backup import RECORD_MODELS, record_counts
-from bills.models import (
-    Bill,
-    Chamber,
-    Jurisdiction,
-    MemberVote,
-    SigningRule,
-    SigningRuleStep,
-    SigningWindow,
-    Source,
-    Subject,
-    Vote,
-)
-from events.models import Event, Subscription, Visibility
+from bills.models import Bill, Jurisdiction, Subject
+from events.models import Subscription
+from tests.ops.records import INTERNAL_TEXT, build_record
 
 pytestmark = pytest.mark.django_db
-
-INTERNAL_TEXT = "Internal: shelter address for the campaign team"
-
-
-def _record() -> None:
-    kz = Jurisdiction.objects.create(
-        code="KZ",
-        name="Kazakhstan",
-        name_ru="Казахстан",
-        name_kk="Қазақстан",
-        timezone="Asia/Almaty",
-        executive_title="President",
-        holiday_country="KZ",
-    )
-    lower = Chamber.objects.create(
-        jurisdiction=kz, name="Mazhilis", classification="lower", seats=98
-    )
-    upper = Chamber.objects.create(jurisdiction=kz, name="Senate", classification="upper")
-    subject = Subject.objects.create(slug="lgbt-rights", name="LGBT rights")
-    source = Source.objects.create(
-        publisher="Example News", title="Mazhilis passes bill", published_on=dt.date(2025, 11, 12)
-    )
-    month_source = Source.objects.create(
-        publisher="Example Weekly",
-        title="Month-precision piece",
-        published_on=dt.date(2025, 12, 1),
-        published_precision="month",
-    )
-    bill = Bill.objects.create(
-        jurisdiction=kz,
-        title="On amendments concerning 'propaganda'",
-        title_ru="Закон",
-        slug="kz-propaganda",
-        originating_chamber=lower,
-        summary="Bans “propaganda”; ünïcödé ✓",
-    )
-    bill.subjects.add(subject)
-    bill.sources.add(source, month_source)
-    vote = Vote.objects.create(
-        bill=bill,
-        chamber=lower,
-        date=dt.date(2025, 11, 12),
-        motion="Final passage",
-        result="pass",
-        yes_count=69,
-        no_count=0,
-        unanimous=True,
-    )
-    vote.sources.add(source)
-    MemberVote.objects.create(vote=vote, member_name="A. Member", option="yes")
-    passage = Event.objects.create(
-        bill=bill,
-        order=1,
-        classification="passage",
-        chamber=lower,
-        description="Passed by the Mazhilis",
-        date=dt.date(2025, 11, 12),
-        vote=vote,
-    )
-    passage.sources.add(source)
-    Event.objects.create(
-        bill=bill,
-        order=2,
-        classification="other",
-        description=INTERNAL_TEXT,
-        date=dt.date(2025, 11, 20),
-        visibility=Visibility.INTERNAL,
-    )
-    Event.objects.create(
-        bill=bill,
-        order=3,
-        classification="passage",
-        chamber=upper,
-        description="Approved by the Senate",
-        date=dt.date(2025, 12, 1),
-        date_precision="month",
-    )
-    rule = SigningRule.objects.create(
-        code="KZ",
-        jurisdiction=kz,
-        name="Kazakhstan: President signs within one month",
-        legal_source="Constitution art. 44(2)",
-        in_force_from=dt.date(1995, 8, 30),
-        trigger="final-approval",
-        lapse_effect="none",
-        alert_days=[7, 3, 1, 0],
-    )
-    SigningRuleStep.objects.create(
-        rule=rule,
-        order=1,
-        label="to the President",
-        length=10,
-        unit="calendar-days",
-        ends_with_receipt=True,
-    )
-    SigningRuleStep.objects.create(
-        rule=rule, order=2, label="sign or return", length=1, unit="calendar-months"
-    )
-    SigningWindow.objects.create(
-        bill=bill,
-        rule=rule,
-        triggered_earliest=dt.date(2025, 12, 18),
-        triggered_latest=dt.date(2025, 12, 18),
-        closes_earliest=dt.date(2026, 1, 18),
-        closes_latest=dt.date(2026, 1, 28),
-    )
 
 
 def _wipe() -> None:
@@ -153,7 +36,7 @@ def _comparable(data: dict) -> list:
 
 
 def test_round_trip_restores_the_same_record(tmp_path: Path):
-    _record()
+    build_record()
     before_counts = record_counts()
     path = tmp_path / "record.json"
     call_command("export_record", "--include-internal", "--output", str(path), stderr=StringIO())
@@ -178,7 +61,7 @@ def test_round_trip_restores_the_same_record(tmp_path: Path):
 
 
 def test_internal_events_are_exported_only_with_the_flag():
-    _record()
+    build_record()
     public = _export()
     assert public["include_internal"] is False
     text = json.dumps(public, ensure_ascii=False)
@@ -190,7 +73,7 @@ def test_internal_events_are_exported_only_with_the_flag():
 
 
 def test_subscribers_are_never_exported():
-    _record()
+    build_record()
     Subscription.objects.create(
         email="activist@example.org", jurisdiction=Jurisdiction.objects.get()
     )
@@ -200,7 +83,7 @@ def test_subscribers_are_never_exported():
 
 
 def test_import_refuses_a_database_that_is_not_empty(tmp_path: Path):
-    _record()
+    build_record()
     path = tmp_path / "record.json"
     call_command("export_record", "--output", str(path), stderr=StringIO())
     before = record_counts()
@@ -231,7 +114,7 @@ def test_a_bad_file_is_refused_with_the_reason(tmp_path: Path, content: str, rea
 
 
 def test_a_half_bad_file_writes_nothing(tmp_path: Path):
-    _record()
+    build_record()
     data = _export()
     _wipe()
     # The last row is broken: a window whose rule does not exist. Everything before it is valid.
