@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.views.decorators.http import require_safe
 
 from bills.filters import BillFilter
@@ -22,7 +20,6 @@ from bills.selectors import (
 )
 
 PAGE_SIZE = 25
-SUBSCRIBE_FORM = "events/subscribe_form.html"
 
 
 @require_safe
@@ -57,14 +54,6 @@ def bill_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
 @require_safe
 def bill_detail(request: HttpRequest, slug: str) -> HttpResponse:
     detail = bill_detail_select(slug=slug)
@@ -74,6 +63,5 @@ def bill_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "bill": detail.bill,
             "detail": detail,
-            "subscribe_form_template": SUBSCRIBE_FORM if _template_exists(SUBSCRIBE_FORM) else "",
         },
     )

@@ -1,0 +1,60 @@
+"""Query budgets and page weight: constant queries (at most 10) with 1 bill and with 500."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from tests.web.conftest import make_bills
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 10
+MAX_PAGE_BYTES = 100 * 1024
+PAGES = [
+    "/",
+    "/bills/",
+    "/bills/?q=bill&status=awaiting-signature",
+    "/bills/?closing_within=10&sort=closing",
+    "/bills/?jurisdiction=KZ&subject=lgbtqi-rights&action_after=2025-01-01",
+    "/bills/kz-lgbt-propaganda-ban/",
+    "/ru/bills/kz-lgbt-propaganda-ban/",
+    "/feeds/changes.atom",
+    "/bills/kz-lgbt-propaganda-ban/changes.atom",
+    "/feeds/deadlines.ics",
+    "/feeds/KZ/deadlines.ics",
+    "/bills/kz-lgbt-propaganda-ban/deadlines.ics",
+]
+# Calendars list every window by design (a calendar app needs them all): their size grows
+# with the record, so they have a query budget but no page-weight limit.
+NOT_WEIGHED = {"/feeds/deadlines.ics", "/feeds/KZ/deadlines.ics"}
+
+
+def _queries(client, django_assert_max_num_queries, url: str) -> int:
+    with django_assert_max_num_queries(MAX_QUERIES) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+def test_every_page_makes_the_same_few_queries_with_1_and_500_bills(
+    client, kz_bill, django_assert_max_num_queries
+):
+    with_one = {url: _queries(client, django_assert_max_num_queries, url) for url in PAGES}
+    make_bills(kz_bill, 499)
+    with_500 = {url: _queries(client, django_assert_max_num_queries, url) for url in PAGES}
+    assert with_500 == with_one
+
+
+def test_pages_weigh_under_100_kb_with_500_bills(client, kz_bill):
+    make_bills(kz_bill, 499)
+    for url in PAGES:
+        if url in NOT_WEIGHED:
+            continue
+        size = len(client.get(url).content)
+        assert size < MAX_PAGE_BYTES, f"{url} is {size} bytes"
+    # The one stylesheet every page loads (served by whitenoise, found here as staticfiles would).
+    css = finders.find("css/site.css")
+    assert css and Path(css).stat().st_size < 20 * 1024

@@ -1,0 +1,225 @@
+"""The public pages: dashboard, bill list with filters, bill page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from bills.models import BillStatus, SigningWindow
+from bills.selectors import window_progress
+from tests.bills.factories import BillFactory
+from tests.web.conftest import INTERNAL_TEXT, make_bills
+
+pytestmark = pytest.mark.django_db
+
+DETAIL = "/bills/kz-lgbt-propaganda-ban/"
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_ping_returns_a_fixed_string(client):
+    response = client.get("/ping")
+    assert response.status_code == 200
+    assert response.content == b"pong\n"
+
+
+def test_dashboard_shows_soonest_window_with_countdown_and_bar(client, kz_bill):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = text(response)
+    assert "LGBT propaganda ban" in body
+    assert "5 days left" in body
+    assert 'class="wb-elapsed"' in body
+    # Bounds shown while the exact deadline is unknown.
+    assert "The exact deadline is not known yet" in body
+    assert "Recently changed bills" in body
+    assert "Bills by stage" in body
+    assert "?jurisdiction=KZ&amp;status=awaiting-signature" in body
+
+
+def test_dashboard_orders_windows_by_soonest_close(client, kz):
+    later = BillFactory(jurisdiction=kz["jurisdiction"], title="Later bill")
+    sooner = BillFactory(jurisdiction=kz["jurisdiction"], title="Sooner bill")
+    today = dt.date.today()
+    for bill, days in ((later, 20), (sooner, 2)):
+        SigningWindow.objects.create(
+            bill=bill,
+            rule=kz["rule"],
+            triggered_earliest=today,
+            triggered_latest=today,
+            closes_earliest=today + dt.timedelta(days=days),
+            closes_latest=today + dt.timedelta(days=days),
+        )
+    body = text(client.get("/"))
+    assert body.index("Sooner bill") < body.index("Later bill")
+
+
+def test_dashboard_without_open_window_says_so_and_shows_recent(client, kz_bill):
+    SigningWindow.objects.filter(pk=kz_bill["window"].pk).update(
+        status=SigningWindow.Status.SIGNED, closed_on=dt.date.today()
+    )
+    body = text(client.get("/"))
+    assert "No signing window is open right now." in body
+    assert "Most recent signing windows" in body
+    assert "LGBT propaganda ban" in body
+
+
+def test_countdown_uses_the_jurisdictions_time_zone(kz_bill):
+    window = SigningWindow.objects.select_related("bill__jurisdiction").get(
+        pk=kz_bill["window"].pk
+    )
+    # 20:00 UTC is already the next day in Almaty (UTC+5): one day fewer is left there.
+    late_utc = timezone.now().replace(hour=20, minute=0)
+    early_utc = late_utc.replace(hour=1)
+    late = window_progress(window, now=late_utc)
+    early = window_progress(window, now=early_utc)
+    assert late.today == early.today + dt.timedelta(days=1)
+    assert late.days_to_earliest == early.days_to_earliest - 1
+
+
+def test_bill_page_shows_status_vote_window_and_public_timeline_only(client, kz_bill):
+    response = client.get(DETAIL)
+    assert response.status_code == 200
+    body = text(response)
+    assert "Awaiting signature" in body
+    assert "Mäjilis" in body
+    assert "Unanimous" in body
+    assert "the source does not give the counts" in body
+    assert "The Mäjilis passed the bill unanimously." in body
+    assert "The Senate approved the bill." in body
+    assert "date not given" in body  # the Senate's approval has no date in the sources
+    assert "CIVICUS" in body and "https://civicus.example/1" in body
+    assert "5 days left" in body
+    assert INTERNAL_TEXT not in body
+
+
+def test_bill_page_draws_counts_when_reported(client, kz_bill):
+    vote = kz_bill["vote"]
+    vote.unanimous = False
+    vote.yes_count, vote.no_count, vote.abstain_count = 70, 20, 3
+    vote.save()
+    body = text(client.get(DETAIL))
+    assert re.search(r'<rect class="vc-yes" x="0.00" y="0" width="[\d.]+"', body)
+    assert "<dd>70</dd>" in body and "<dd>20</dd>" in body and "<dd>3</dd>" in body
+    assert "not reported" in body  # absent / not voting are NULL: shown as unknown, not zero
+
+
+def test_unknown_bill_is_404(client, kz):
+    assert client.get("/bills/no-such-bill/").status_code == 404
+
+
+def test_list_filters_by_status_and_jurisdiction(client, kz_bill):
+    BillFactory(jurisdiction=kz_bill["jurisdiction"], title="An introduced bill")
+    body = text(client.get("/bills/?status=awaiting-signature&jurisdiction=KZ"))
+    assert "LGBT propaganda ban" in body
+    assert "An introduced bill" not in body
+    assert "1 bill" in body
+
+
+def test_list_free_text_search(client, kz_bill):
+    BillFactory(jurisdiction=kz_bill["jurisdiction"], title="Water management reform")
+    body = text(client.get("/bills/?q=propaganda"))
+    assert "LGBT propaganda ban" in body
+    assert "Water management reform" not in body
+    body = text(client.get("/bills/?q=water"))
+    assert "Water management reform" in body
+    assert "LGBT propaganda ban" not in body
+
+
+def test_list_filters_by_subject_chamber_dates_and_closing_window(client, kz_bill):
+    other = BillFactory(jurisdiction=kz_bill["jurisdiction"], title="Other bill")
+    for query in (
+        "subject=lgbtqi-rights",
+        f"chamber={kz_bill['lower'].pk}",
+        "introduced_after=2025-05-01&introduced_before=2025-07-01",
+        "action_after=2025-11-01",
+        "closing_within=7",
+    ):
+        body = text(client.get(f"/bills/?{query}"))
+        assert "LGBT propaganda ban" in body, query
+        assert "Other bill" not in body, query
+    assert "LGBT propaganda ban" not in text(client.get("/bills/?closing_within=2"))
+    assert other.title in text(client.get("/bills/?status=introduced"))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=bogus",
+        "jurisdiction=ZZ",
+        "chamber=abc",
+        "subject=nope",
+        "closing_within=-3",
+        "closing_within=soon",
+        "introduced_after=2025-13-45",
+        "action_before=yesterday",
+        "sort=sideways",
+        "page=999",
+        "page=abc",
+        "q=" + "x" * 500,
+        "q=%27%22%3B--%20%26%20%7C%20!",
+    ],
+)
+def test_invalid_filter_shows_a_message_never_500(client, kz_bill, query):
+    response = client.get(f"/bills/?{query}")
+    assert response.status_code == 200
+    body = text(response)
+    if not query.startswith(("page=", "q=%27")):
+        assert "Some filters could not be applied" in body, query
+        assert 'role="alert"' in body
+
+
+def test_list_is_paginated_and_keeps_filters_in_links(client, kz):
+    make_bills(kz, 30)
+    body = text(client.get("/bills/?status=introduced"))
+    # 30 bills over 8 statuses: 4 are introduced; all statuses: two pages.
+    assert "4 bills" in body
+    body = text(client.get("/bills/?q=transparency"))
+    assert "30 bills" in body
+    assert "Page 1 of 2" in body
+    assert "?q=transparency&amp;page=2" in body
+    body = text(client.get("/bills/?q=transparency&page=2"))
+    assert "Page 2 of 2" in body
+
+
+def test_list_sorts(client, kz):
+    make_bills(kz, 3)
+    titles = re.findall(r"Bulk bill (\d+)", text(client.get("/bills/?sort=title")))
+    assert titles == ["0", "1", "2"]
+    titles = re.findall(r"Bulk bill (\d+)", text(client.get("/bills/?sort=-introduced")))
+    assert titles == ["2", "1", "0"]
+    titles = re.findall(r"Bulk bill (\d+)", text(client.get("/bills/?sort=closing")))
+    assert titles == ["0", "1", "2"]
+
+
+def test_board_counts_bills_by_status(client, kz):
+    make_bills(kz, 16)  # two of each of the eight statuses
+    body = text(client.get("/"))
+    for status in BillStatus:
+        assert f"?jurisdiction=KZ&amp;status={status.value}" in body
+    assert body.count("<strong>2</strong>") == len(BillStatus)
+
+
+def test_feed_links_on_pages(client, kz_bill):
+    body = text(client.get("/"))
+    assert 'rel="alternate" type="application/atom+xml"' in body
+    assert 'href="/feeds/changes.atom"' in body and 'href="/feeds/deadlines.ics"' in body
+    body = text(client.get(DETAIL))
+    assert 'href="/bills/kz-lgbt-propaganda-ban/changes.atom"' in body
+    assert 'href="/bills/kz-lgbt-propaganda-ban/deadlines.ics"' in body
+    assert body.count('rel="alternate"') == 4
+
+
+def test_closed_window_shows_its_outcome(client, kz_bill):
+    window = kz_bill["window"]
+    SigningWindow.objects.filter(pk=window.pk).update(
+        status=SigningWindow.Status.SIGNED, closed_on=dt.date(2025, 12, 1)
+    )
+    body = text(client.get(DETAIL))
+    assert "Signed" in body
+    assert "Window closed on" in body
