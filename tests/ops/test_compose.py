@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 APP_SERVICES = ("migrate", "web", "worker", "beat")
-# Read by the settings but not meant for operators: the embedded default's folder, and DEBUG,
+# Read by the settings but not meant for operators: the embedded default's folders, and DEBUG,
 # which production forces off.
-INTERNAL_VARIABLES = {"TRACKER_VAR_DIR", "DJANGO_DEBUG"}
+INTERNAL_VARIABLES = {"TRACKER_VAR_DIR", "DJANGO_DEBUG", "EMAIL_FILE_PATH"}
 # Used only by docker-compose.yml itself (interpolation), not by Django.
 COMPOSE_ONLY_VARIABLES = {"POSTGRES_PASSWORD", "WEB_CONCURRENCY", "CELERY_CONCURRENCY"}
 
