@@ -1,0 +1,76 @@
+"""The embedded default in one command: migrate, load the seeds, start a Celery worker with
+embedded beat as a child process, then serve the site. Ctrl-C stops both.
+
+With no environment this runs on SQLite with kombu's filesystem broker (no server needed) and
+writes mails to var/mail; with DATABASE_URL / REDIS_URL set it uses PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from events.alerts import deadlines_scan
+
+STOP_TIMEOUT = 15
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the seeds, start a Celery worker with beat, and run the web server."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the Celery worker and beat."
+        )
+
+    def handle(self, *args, addrport: str, no_worker: bool, **options) -> None:
+        call_command("migrate", interactive=False, verbosity=1)
+        call_command("load_seeds")
+        worker = None if no_worker else self._start_worker()
+        try:
+            # One scan now, so that alerts due today do not wait for the first beat tick.
+            self.stdout.write(str(deadlines_scan()))
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            if worker is not None:
+                self._stop(worker)
+
+    def _start_worker(self) -> subprocess.Popen:
+        env = dict(os.environ)
+        env.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tracker",
+            "worker",
+            "-B",  # embedded beat: the deadline scan, the outbox sweeper, the purge
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+        ]
+        worker = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
+        broker = "Redis" if settings.REDIS_URL else "the filesystem broker in var/broker"
+        self.stdout.write(f"Celery worker with beat started (pid {worker.pid}) on {broker}.")
+        if not getattr(settings, "EMAIL_URL", ""):
+            self.stdout.write(f"Mails are written to {settings.EMAIL_FILE_PATH}.")
+        return worker
+
+    def _stop(self, worker: subprocess.Popen) -> None:
+        if worker.poll() is not None:
+            return
+        self.stdout.write(f"Stopping the Celery worker (pid {worker.pid}) …")
+        worker.terminate()
+        try:
+            worker.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
