@@ -152,7 +152,7 @@ def test_california_twelfth_day_on_saturday():
 
 def test_working_days_skip_kazakh_new_year_holidays():
     calendar = work_calendar("KZ")
-    # Wed 31 Dec 2025; 1–2 Jan are holidays, 3–4 weekend, 7 Jan Orthodox Christmas.
+    # Wed 31 Dec 2025; 1-2 Jan are holidays, 3-4 weekend, 7 Jan Orthodox Christmas.
     # Working days: 5 (1), 6 (2), 8 (3).
     assert step_end(date(2025, 12, 31), Step(3, WORKING_DAYS), calendar) == date(2026, 1, 8)
 

@@ -29,7 +29,10 @@ def chambers(code: str) -> tuple[Chamber, Chamber]:
     return lower, upper
 
 
-def make_bill(code: str, slug: str, *, lower_passed: datetime.date | None = D(2025, 11, 12)):
+MAJILIS_VOTE = D(2025, 11, 12)
+
+
+def make_bill(code: str, slug: str, *, lower_passed: datetime.date | None = MAJILIS_VOTE):
     """A bill introduced on 1 Oct 2025 and (by default) passed by the lower house."""
     lower, _upper = chambers(code)
     bill, _ = bill_upsert(
