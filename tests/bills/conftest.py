@@ -46,3 +46,22 @@ def introduced_bill(bill, lower):
 def other_chamber(db):
     other = JurisdictionFactory(code="RU", name="Russia", timezone="Europe/Moscow")
     return ChamberFactory(jurisdiction=other, classification=Chamber.Classification.LOWER)
+
+
+@pytest.fixture
+def otp_admin_client(client, django_user_model):
+    """A client logged in to the admin as a superuser verified by a TOTP device (django-otp),
+    as the OTP admin site requires; `client.user` is that user."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = django_user_model.objects.create_user(
+        "record-admin", password="x", is_staff=True, is_superuser=True
+    )
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.user = user
+    return client

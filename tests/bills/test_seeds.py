@@ -1,0 +1,137 @@
+"""load_seeds: the Kazakhstan bill from the two articles, loaded idempotently."""
+
+import datetime
+from io import StringIO
+
+import pytest
+import yaml
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from bills.models import Bill, BillStatus, DatePrecision, Source, Vote
+from bills.seeds import SEEDS_DIR
+from events.models import Classification, Event
+
+pytestmark = pytest.mark.django_db
+
+RECORD_APPS = ("bills", "events")
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for app in RECORD_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def load(*args: str) -> str:
+    out = StringIO()
+    call_command("load_seeds", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_running_twice_leaves_the_same_rows_and_says_so():
+    first = load()
+    counts = row_counts()
+    assert "Seeds loaded" in first
+    second = load()
+    assert row_counts() == counts
+    assert "Seeds already loaded: nothing changed." in second
+    assert " 0 created, 0 updated" in second
+
+
+def test_dry_run_writes_nothing():
+    out = load("--dry-run")
+    assert "Dry run" in out and "nothing written" in out
+    assert not Bill.objects.exists() and not Source.objects.exists()
+
+
+def test_the_kazakhstan_record():
+    load()
+    bill = Bill.objects.get(slug="kz-lgbt-propaganda-ban")
+    assert bill.jurisdiction.code == "KZ"
+    assert bill.jurisdiction.timezone == "Asia/Almaty"
+    assert bill.identifier == ""  # no number in the sources
+    assert "non-traditional sexual orientation" in bill.title
+    assert "10 days" in bill.summary
+    # Derived, not typed in: the Senate's approval makes it await signature.
+    assert bill.status == BillStatus.AWAITING_SIGNATURE
+    assert bill.introduced_on is None  # no introduction date in the sources
+    chambers = {c.classification: c for c in bill.jurisdiction.chambers.all()}
+    assert chambers["lower"].name_kk == "Мәжіліс" and chambers["lower"].seats is None
+
+    vote = Vote.objects.get(bill=bill)
+    assert vote.chamber.classification == "lower"
+    assert vote.date == datetime.date(2025, 11, 12)
+    assert vote.unanimous and vote.result == Vote.Result.PASS
+    assert vote.yes_count is None and vote.no_count is None
+    assert vote.action.classification == Classification.PASSAGE
+
+    senate = Event.objects.get(bill=bill, chamber=chambers["upper"])
+    assert senate.classification == Classification.PASSAGE
+    assert senate.date is None and senate.date_precision == DatePrecision.UNKNOWN
+    assert not hasattr(senate, "vote") or senate.vote is None
+    assert senate.order > vote.action.order
+
+    # Every event cites at least one of the two articles.
+    for event in bill.events.all():
+        assert event.sources.exists(), event
+    gay_express = Source.objects.get(publisher="Gay Express")
+    assert gay_express.url == "https://gayexpress.co.nz/?p=114399"
+    assert gay_express.title == "" and gay_express.published_precision == DatePrecision.UNKNOWN
+    assert "114399" in gay_express.note
+    civicus = Source.objects.get(publisher="CIVICUS")
+    assert civicus.published_on == datetime.date(2026, 1, 2)
+    assert "South Africa Spectator" in civicus.note
+
+
+def _date_range(event: Event) -> tuple[datetime.date, datetime.date]:
+    """The days an event's date may stand for: one day, or a whole month."""
+    if event.date_precision == DatePrecision.MONTH:
+        next_month = (event.date.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return event.date, next_month - datetime.timedelta(days=1)
+    return event.date, event.date
+
+
+def test_timeline_order_agrees_with_known_dates():
+    load()
+    dated = [_date_range(e) for e in Event.objects.order_by("order") if e.date is not None]
+    # No later entry can only have happened before an earlier one.
+    for i, (earliest, _) in enumerate(dated):
+        for _, latest in dated[i + 1 :]:
+            assert earliest <= latest
+
+
+def test_detained_activists_are_not_named():
+    text = (SEEDS_DIR / "kazakhstan.yaml").read_text(encoding="utf-8")
+    for name in ("Agishev", "Turynkhan"):
+        assert name not in text
+
+
+def test_bad_seed_data_exits_non_zero_and_writes_nothing(tmp_path, monkeypatch):
+    data = yaml.safe_load((SEEDS_DIR / "kazakhstan.yaml").read_text(encoding="utf-8"))
+    # A month-precision date that is not the first of the month, late in the file.
+    data["bills"][0]["events"][-1]["date_precision"] = "month"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr("bills.seeds.RECORD_FILES", (str(bad),))
+    monkeypatch.setattr("bills.seeds.SEEDS_DIR", tmp_path)
+    with pytest.raises(CommandError) as excinfo:
+        load()
+    message = str(excinfo.value)
+    assert "nothing written" in message
+    assert "events[order=10]" in message and "first day of its month" in message
+    assert not Bill.objects.exists() and not Source.objects.exists()
+
+
+def test_unknown_source_key_is_reported(tmp_path, monkeypatch):
+    data = yaml.safe_load((SEEDS_DIR / "kazakhstan.yaml").read_text(encoding="utf-8"))
+    data["bills"][0]["events"][0]["sources"] = ["nowhere"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr("bills.seeds.RECORD_FILES", (str(bad),))
+    monkeypatch.setattr("bills.seeds.SEEDS_DIR", tmp_path)
+    with pytest.raises(CommandError, match="unknown source key"):
+        load()
+    assert not Event.objects.exists()
