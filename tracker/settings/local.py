@@ -8,5 +8,5 @@ SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY", default="local-development-only-not-secret-0123456789abcdefghij"
 )
 
-for _folder in ("broker", "broker-processed", "mail", "cache"):
+for _folder in ("broker", "broker-processed", "broker-control", "mail", "cache"):
     (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
