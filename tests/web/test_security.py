@@ -16,7 +16,7 @@ def test_csp_header_is_strict(client, kz_bill, url):
     response = client.get(url)
     csp = response["Content-Security-Policy"]
     directives = dict(
-        (part.split(" ", 1) + [""])[:2] for part in (p.strip() for p in csp.split(";")) if part
+        [*part.split(" ", 1), ""][:2] for part in (p.strip() for p in csp.split(";")) if part
     )
     assert directives["default-src"] == "'self'"
     for name in ("script-src", "style-src"):

@@ -70,9 +70,7 @@ def test_dashboard_without_open_window_says_so_and_shows_recent(client, kz_bill)
 
 
 def test_countdown_uses_the_jurisdictions_time_zone(kz_bill):
-    window = SigningWindow.objects.select_related("bill__jurisdiction").get(
-        pk=kz_bill["window"].pk
-    )
+    window = SigningWindow.objects.select_related("bill__jurisdiction").get(pk=kz_bill["window"].pk)
     # 20:00 UTC is already the next day in Almaty (UTC+5): one day fewer is left there.
     late_utc = timezone.now().replace(hour=20, minute=0)
     early_utc = late_utc.replace(hour=1)
