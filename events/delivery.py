@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from bills.models import SigningWindow
-from bills.signing import jurisdiction_today
 from events.models import Alert, Delivery, Subscription
 from events.subscriptions import unsubscribe_url
 
@@ -126,12 +125,10 @@ def _mail_context(delivery: Delivery) -> dict:
     }
     window: SigningWindow | None = alert.window
     if window is not None:
-        today = jurisdiction_today(bill.jurisdiction)
+        # Days are the threshold crossed (with the date alongside), not recomputed at sending
+        # time: a replayed or retried alert still says what it was raised for.
         context.update(
-            window=window,
-            rule=window.rule,
-            days_left=(window.closes_earliest - today).days,
-            exact=window.closes_earliest == window.closes_latest,
+            window=window, rule=window.rule, exact=window.closes_earliest == window.closes_latest
         )
     if alert.event is not None:
         context["event"] = alert.event
