@@ -136,12 +136,6 @@ class Event(LocalizedMixin, models.Model):
                 condition=Q(visibility__in=Visibility.values), name="event_visibility_valid"
             ),
             date_precision_constraint("event", "date", "date_precision"),
-            # The status is derived from which chamber passed the bill: no anonymous passage.
-            models.CheckConstraint(
-                condition=~Q(classification__in=["passage", "veto-override-passage"])
-                | Q(chamber__isnull=False),
-                name="event_passage_has_chamber",
-            ),
         ]
         indexes = [
             models.Index(fields=["visibility", "-date"], name="event_visibility_date_idx"),

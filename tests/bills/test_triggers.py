@@ -152,12 +152,3 @@ def test_originating_chamber_of_other_jurisdiction_rejected(bill, other_chamber)
 def test_vote_factory_builds_valid_votes(db):
     vote = VoteFactory()
     assert vote.chamber.jurisdiction_id == vote.bill.jurisdiction_id
-
-
-def test_passage_without_chamber_rejected(bill):
-    assert_rejected(
-        "event_passage_has_chamber",
-        lambda: Event.objects.create(
-            bill=bill, order=1, classification="passage", description="x", date=NOV12
-        ),
-    )
