@@ -299,3 +299,19 @@ def test_bill_added_in_admin_is_derived(otp_admin_client, kz, lower):
     assert response.status_code == 302
     bill = Bill.objects.get(slug="new-bill")
     assert bill.introduced_on == datetime.date(2025, 10, 1)
+
+
+def test_seeded_bill_pages_in_admin(otp_admin_client, django_assert_max_num_queries):
+    from django.core.management import call_command
+
+    call_command("load_seeds", stdout=None)
+    bill = Bill.objects.get(slug="kz-lgbt-propaganda-ban")
+    change = otp_admin_client.get(reverse("admin:bills_bill_change", args=[bill.pk]))
+    assert change.status_code == 200
+    content = change.content.decode()
+    assert "Mäjilis" in content and "awaiting signature" in content
+    history = otp_admin_client.get(reverse("admin:bills_bill_history", args=[bill.pk]))
+    assert history.status_code == 200
+    with django_assert_max_num_queries(30):
+        listing = otp_admin_client.get(reverse("admin:bills_bill_changelist"))
+    assert "awaiting signature" in listing.content.decode()
