@@ -6,6 +6,8 @@ vote counts by option) so that the record can be exchanged with Open States-styl
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -345,9 +347,9 @@ class Vote(LocalizedMixin, models.Model):
 
     def clean(self) -> None:
         """Row and cross-table rules, with messages for the admin (also enforced in the DB)."""
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
 
-        def add(field: str, message: str) -> None:
+        def add(field: str, message: Any) -> None:
             errors.setdefault(field, []).append(message)
 
         bill = related_or_none(self, "bill")

@@ -7,6 +7,7 @@ bills/0003_record_triggers) so that no path, not even a raw .save(), can store a
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -54,9 +55,9 @@ def date_precision_errors(
     return {}
 
 
-def raise_if(errors: dict[str, str | list[str]]) -> None:
+def raise_if(errors: Mapping[str, Any]) -> None:
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(dict(errors))
 
 
 def related_or_none(obj: object, name: str) -> Any:

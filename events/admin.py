@@ -121,4 +121,4 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "sent_at",
         "created_at",
     ]
-    fields = readonly_fields
+    fields = list(readonly_fields)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -147,7 +149,7 @@ class Event(LocalizedMixin, models.Model):
         return f"{self.bill} #{self.order}: {self.classification}"
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         for field, message in date_precision_errors(
             self.date, self.date_precision, "date", "date_precision"
         ).items():
