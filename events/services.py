@@ -104,6 +104,8 @@ def event_record(
     if date_precision is None:
         date_precision = DatePrecision.DAY if date is not None else DatePrecision.UNKNOWN
     if order is None:
+        # Lock the bill so that two concurrent appends cannot take the same position.
+        Bill.objects.select_for_update().filter(pk=bill.pk).first()
         order = _next_order(bill)
     event = Event(
         bill=bill,

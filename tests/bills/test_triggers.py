@@ -152,3 +152,26 @@ def test_originating_chamber_of_other_jurisdiction_rejected(bill, other_chamber)
 def test_vote_factory_builds_valid_votes(db):
     vote = VoteFactory()
     assert vote.chamber.jurisdiction_id == vote.bill.jurisdiction_id
+
+
+def test_triggers_are_installed_after_all_migrations(db):
+    # On SQLite a later migration that rebuilds a table would drop its triggers; bills.apps
+    # re-creates them after every migrate. Check the test database (fully migrated) has them.
+    from django.db import connection
+
+    from bills.db_triggers import _sqlite_rules
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            names = {row[0] for row in cursor.fetchall()}
+            assert {rule[0] for rule in _sqlite_rules()} <= names
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            names = {row[0] for row in cursor.fetchall()}
+            assert {
+                "record_vote_check",
+                "record_event_check",
+                "record_bill_check",
+                "record_chamber_check",
+            } <= names
