@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import email
 import email.policy
+import logging
 import os
 import secrets
 import shutil
@@ -116,7 +117,10 @@ class PrivatePostgres:
         self._ctl("stop", "-w", "-t", "60", "-m", mode)
 
     def restart(self) -> None:
-        self._ctl("restart", "-w", "-t", "60", "-m", "fast")
+        # stop + start rather than `pg_ctl restart`, which would hand the new postmaster our
+        # output pipes (and so never return) instead of the log file.
+        self.stop("fast")
+        self.start()
 
     def _ctl(self, *args: str) -> None:
         result = subprocess.run(
@@ -203,6 +207,7 @@ class MailCatcher:
                 return "250 OK"
 
         self._lock = threading.Lock()
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
 
     def start(self) -> None:
@@ -329,6 +334,30 @@ class Stack:
         if result.returncode != 0:
             raise RuntimeError(f"script failed:\n{result.stdout}{result.stderr}")
         return result.stdout
+
+    def sql(self, query: str, *params: object) -> list[tuple]:
+        """Run one statement on the stack's database (a fresh connection each time)."""
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True, connect_timeout=5) as conn:
+            cursor = conn.execute(query, params or None)
+            return cursor.fetchall() if cursor.description else []
+
+    def scalar(self, query: str, *params: object) -> int:
+        return self.sql(query, *params)[0][0]
+
+    def publish(self, task: str, *args: object, copies: int = 1) -> None:
+        """Publish a task by name to the stack's queue, as beat or the web would."""
+        self.python(
+            "from tracker.celery import app\n"
+            f"for _ in range({copies}):\n"
+            f"    app.send_task({task!r}, args={list(args)!r})\n"
+        )
+
+    def queue_length(self) -> int:
+        import redis
+
+        return int(redis.Redis(port=self.redis.port, socket_connect_timeout=1).llen(self.queue))
 
     # -- processes --------------------------------------------------------------------------
 

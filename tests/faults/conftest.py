@@ -1,0 +1,39 @@
+"""One private PostgreSQL cluster for all the fault tests of a run (each test makes its own
+database in it): restarting it disturbs nobody else's tests on the shared server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.faults.stack import PrivatePostgres, Stack
+
+
+@pytest.fixture(scope="session")
+def private_postgres():
+    postgres = PrivatePostgres()
+    postgres.init()
+    postgres.start()
+    yield postgres
+    try:
+        postgres.stop("immediate")
+    finally:
+        postgres.remove()
+
+
+@pytest.fixture
+def make_stack(private_postgres):
+    stacks: list[Stack] = []
+
+    def make(**kwargs) -> Stack:
+        stack = Stack(postgres=private_postgres, **kwargs)
+        stacks.append(stack)
+        return stack.__enter__()
+
+    yield make
+    for stack in stacks:
+        stack.__exit__(None, None, None)
+
+
+def report(test: str, **figures: object) -> None:
+    """What a fault test injected and counted, printed for the CI log (run with -s to see)."""
+    print(f"\n[faults] {test}: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
