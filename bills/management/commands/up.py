@@ -8,6 +8,7 @@ writes mails to var/mail; with DATABASE_URL / REDIS_URL set it uses PostgreSQL a
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -18,6 +19,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from events.alerts import deadlines_scan
 
 STOP_TIMEOUT = 15
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -33,6 +38,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=1)
         call_command("load_seeds")
         worker = None if no_worker else self._start_worker()
+        # Ctrl-C and SIGTERM (a supervisor, `kill`) both end the server through the `finally`
+        # below, which stops the worker too. SIGINT may arrive ignored when started in background.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _exit)
         try:
             # One scan now, so that alerts due today do not wait for the first beat tick.
             self.stdout.write(str(deadlines_scan()))
@@ -58,7 +67,8 @@ class Command(BaseCommand):
             settings.CELERY_TASK_DEFAULT_QUEUE,
         ]
         worker = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
-        broker = "Redis" if settings.REDIS_URL else "the filesystem broker in var/broker"
+        folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in", "")
+        broker = "Redis" if settings.REDIS_URL else f"the filesystem broker in {folder}"
         self.stdout.write(f"Celery worker with beat started (pid {worker.pid}) on {broker}.")
         if not getattr(settings, "EMAIL_URL", ""):
             self.stdout.write(f"Mails are written to {settings.EMAIL_FILE_PATH}.")
