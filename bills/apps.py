@@ -27,3 +27,7 @@ class BillsConfig(AppConfig):
         # SQLite loses triggers when a migration rebuilds a table: see bills/db_triggers.py.
         pre_migrate.connect(_drop_sqlite_triggers, sender=self)
         post_migrate.connect(_recreate_sqlite_triggers, sender=self)
+        # Cached public pages start a new version whenever the record changes (bills.page_cache).
+        from bills.page_cache import connect_signals
+
+        connect_signals()

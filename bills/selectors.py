@@ -17,7 +17,7 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from bills.models import Bill, BillStatus, Jurisdiction, SigningWindow, Vote
+from bills.models import Bill, BillStatus, Jurisdiction, SigningWindow, Source, Subject, Vote
 from events.models import Event
 
 RECENT_BILLS = 10
@@ -247,6 +247,8 @@ def bill_filter_closing_within(queryset: QuerySet[Bill], days: int) -> QuerySet[
 @dataclass
 class BillDetail:
     bill: Bill
+    subjects: list[Subject]
+    sources: list[Source]
     events: list[Event]
     votes: list[Vote]
     windows: list[WindowProgress]
@@ -256,19 +258,21 @@ class BillDetail:
         return next((w for w in self.windows if w.is_open), None)
 
 
-def bill_detail(*, slug: str) -> BillDetail:
-    """A bill with its PUBLIC timeline, votes and windows, in a fixed number of queries.
-
-    Queries: the bill (with jurisdiction and chamber), its subjects, its sources, the public
-    events (with chamber and vote), their sources, the votes (with chamber), their sources and
-    the windows (with rule): eight, whatever the size of the timeline.
-    """
-    bill = get_object_or_404(
-        Bill.objects.select_related("jurisdiction", "originating_chamber")
-        .defer("search_vector")
-        .prefetch_related("subjects", "sources"),
+def bill_get(*, slug: str) -> Bill:
+    """One bill with its jurisdiction and originating chamber (one query), or 404."""
+    return get_object_or_404(
+        Bill.objects.select_related("jurisdiction", "originating_chamber").defer("search_vector"),
         slug=slug,
     )
+
+
+def bill_detail(*, bill: Bill) -> BillDetail:
+    """A bill's subjects, sources, PUBLIC timeline, votes and windows, in a fixed number of queries.
+
+    Queries: subjects, sources, the public events (with chamber and vote), their sources, the
+    votes (with chamber), their sources and the windows (with rule): seven, whatever the size of
+    the timeline. Internal events are filtered out here and never reach a template.
+    """
     events = list(
         Event.objects.public()
         .filter(bill=bill)
@@ -288,7 +292,14 @@ def bill_detail(*, slug: str) -> BillDetail:
     ):
         window.bill = bill  # already loaded with its jurisdiction: no query per window
         windows.append(window_progress(window))
-    return BillDetail(bill=bill, events=events, votes=votes, windows=windows)
+    return BillDetail(
+        bill=bill,
+        subjects=list(bill.subjects.all()),
+        sources=list(bill.sources.all()),
+        events=events,
+        votes=votes,
+        windows=windows,
+    )
 
 
 def event_list_feed(*, bill: Bill | None = None, limit: int = FEED_ITEMS) -> list[Event]:

@@ -1,17 +1,23 @@
-"""Public pages: thin views over bills.selectors; templates under templates/bills/."""
+"""Public pages: thin views over bills.selectors; templates under templates/bills/.
+
+Whole pages are served from the page cache while the record is unchanged (bills.page_cache).
+"""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from bills.filters import BillFilter
+from bills.page_cache import cached_page
 from bills.selectors import (
     bill_detail as bill_detail_select,
 )
 from bills.selectors import (
+    bill_get,
     bill_list_base,
     bill_list_recent,
     board_by_jurisdiction,
@@ -29,39 +35,50 @@ def ping(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    open_windows = window_list_open()
+    open_windows = SimpleLazyObject(window_list_open)
     return render(
         request,
         "bills/dashboard.html",
         {
             "open_windows": open_windows,
-            "recent_windows": [] if open_windows else window_list_recent(),
-            "recent_bills": bill_list_recent(),
-            "board": board_by_jurisdiction(),
+            "recent_windows": SimpleLazyObject(
+                lambda: [] if open_windows else window_list_recent()
+            ),
+            "recent_bills": SimpleLazyObject(bill_list_recent),
+            "board": SimpleLazyObject(board_by_jurisdiction),
         },
     )
 
 
 @require_safe
+@cached_page
 def bill_list(request: HttpRequest) -> HttpResponse:
     bill_filter = BillFilter(request.GET, queryset=bill_list_base())
-    page = Paginator(bill_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = SimpleLazyObject(
+        lambda: Paginator(bill_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "bills/bill_list.html",
-        {"filter": bill_filter, "page": page, "bills": page.object_list},
+        {
+            "filter": bill_filter,
+            "page": page,
+            "bills": SimpleLazyObject(lambda: page.object_list),
+        },
     )
 
 
 @require_safe
+@cached_page
 def bill_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    detail = bill_detail_select(slug=slug)
+    bill = bill_get(slug=slug)
     return render(
         request,
         "bills/bill_detail.html",
         {
-            "bill": detail.bill,
-            "detail": detail,
+            "bill": bill,
+            "detail": SimpleLazyObject(lambda: bill_detail_select(bill=bill)),
         },
     )

@@ -137,6 +137,10 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 
+# Rate limits per client IP (tracker/ratelimit.py, django-ratelimit, counted in the cache).
+RATELIMIT_SUBSCRIBE = env.str("RATELIMIT_SUBSCRIBE", default="10/h")
+RATELIMIT_FEEDS = env.str("RATELIMIT_FEEDS", default="120/m")
+
 # E-mail: an SMTP URL in production (smtp://host:port), else files in a local folder.
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
@@ -159,6 +163,9 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Rendered public pages are cached until the record changes, and at most this long (0: off).
+WEB_CACHE_SECONDS = env.int("WEB_CACHE_SECONDS", default=300)
 
 # Celery: Redis when REDIS_URL is set; else kombu's filesystem transport (no server needed).
 if REDIS_URL:

@@ -12,6 +12,11 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages uncached in tests (bills.page_cache); the page-cache tests turn it on themselves.
+WEB_CACHE_SECONDS = 0
+# Rate limits high enough for the suite's own requests; tests of the limits set their own.
+RATELIMIT_SUBSCRIBE = "10000/m"
+RATELIMIT_FEEDS = "10000/m"
 # Several test runs may share one PostgreSQL server: give each its own test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {

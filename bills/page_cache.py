@@ -1,0 +1,144 @@
+"""Rendered public pages, cached until the public record changes.
+
+The pages are read far more often than the record is written. Each page is rendered once per
+(path with query string, language, record version) and kept for at most
+WEB_CACHE_SECONDS (default 300 s, which also bounds how late a countdown turns over at local
+midnight). Any write to the record (post_save / post_delete / m2m_changed on its models, after
+the transaction commits) starts a new record version, so an edit shows at once. Writes that send
+no signals (bulk_create, queryset.update) show within WEB_CACHE_SECONDS.
+
+The cached HTML holds a placeholder where the CSRF token goes (the language switcher and the
+subscribe form post), and each response gets its visitor's own token. Only 200 responses are
+cached; headers (CSP, cookies, Vary) are set per response by the middleware as usual.
+WEB_CACHE_SECONDS=0 turns the cache off (the test settings do).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from functools import wraps
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+VERSION_KEY = "web:record-version"
+CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "WEB_CACHE_SECONDS", 300))
+
+
+def record_version() -> str | None:
+    """The current record version, or None (no caching) when the cache is off or failing."""
+    if cache_seconds() <= 0:
+        return None
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+    except Exception:  # a failing cache must not take the pages down: render uncached
+        logger.warning("page cache unavailable; rendering uncached", exc_info=True)
+        return None
+    return version
+
+
+def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the view's 200 responses from the cache while the record version stands."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        version = record_version()
+        if version is None:
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"web:page:{version}:{get_language()}:{path}"
+        try:
+            cached = cache.get(key)
+        except Exception:
+            logger.warning("page cache unavailable; rendering uncached", exc_info=True)
+            return view(request, *args, **kwargs)
+        if cached is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming:
+                return response
+            cached = (response["Content-Type"], _with_placeholder(response.content.decode()))
+            try:
+                cache.set(key, cached, timeout=cache_seconds())
+            except Exception:
+                logger.warning("could not store a page in the cache", exc_info=True)
+            return response
+        content_type, body = cached
+        if CSRF_PLACEHOLDER in body:
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request))
+        return HttpResponse(body, content_type=content_type)
+
+    return wrapper
+
+
+def _with_placeholder(body: str) -> str:
+    return CSRF_FIELD.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<3>", body)
+
+
+def _bump() -> None:
+    try:
+        cache.set(VERSION_KEY, uuid4().hex, timeout=None)
+    except Exception:
+        logger.warning("could not start a new record version in the cache", exc_info=True)
+
+
+def record_changed(**kwargs) -> None:
+    """Signal receiver: the public record changed; after commit, start a new version."""
+    transaction.on_commit(_bump, robust=True)
+
+
+def connect_signals() -> None:
+    from bills.models import (
+        Bill,
+        Chamber,
+        Jurisdiction,
+        MemberVote,
+        SigningRule,
+        SigningWindow,
+        Source,
+        Subject,
+        Vote,
+    )
+    from events.models import Event
+
+    for model in (
+        Bill,
+        Chamber,
+        Jurisdiction,
+        MemberVote,
+        SigningRule,
+        SigningWindow,
+        Source,
+        Subject,
+        Vote,
+        Event,
+    ):
+        uid = f"page-cache-{model._meta.label_lower}"
+        post_save.connect(record_changed, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(record_changed, sender=model, dispatch_uid=uid + "-delete")
+    for through in (
+        Bill.subjects.through,
+        Bill.sources.through,
+        Vote.sources.through,
+        Event.sources.through,
+    ):
+        m2m_changed.connect(
+            record_changed, sender=through, dispatch_uid=f"page-cache-{through._meta.label_lower}"
+        )

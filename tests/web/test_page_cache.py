@@ -1,0 +1,93 @@
+"""The page cache: cached fragments until the record changes; CSRF-bearing parts never cached."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from events.models import Classification, Visibility
+from tests.events.factories import EventFactory
+from tests.web.conftest import INTERNAL_TEXT
+
+pytestmark = pytest.mark.django_db
+
+DETAIL = "/bills/kz-lgbt-propaganda-ban/"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.WEB_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _count(client, url, django_assert_max_num_queries) -> tuple[int, str]:
+    with django_assert_max_num_queries(10) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "cached_queries"),
+    [("/", 0), ("/bills/?status=awaiting-signature", 0), (DETAIL, 0), ("/ru" + DETAIL, 0)],
+)
+def test_second_view_is_served_from_the_cache(
+    client, kz_bill, django_assert_max_num_queries, url, cached_queries
+):
+    first, first_body = _count(client, url, django_assert_max_num_queries)
+    second, second_body = _count(client, url, django_assert_max_num_queries)
+    assert first > cached_queries
+    assert second == cached_queries
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", first_body) == strip.sub("", second_body)
+
+
+def test_a_change_to_the_record_shows_at_once(client, kz_bill, django_capture_on_commit_callbacks):
+    assert "Press conference after the vote" not in client.get(DETAIL).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory(
+            bill=kz_bill["bill"],
+            order=10,
+            classification=Classification.PRESS_CONFERENCE,
+            description="Press conference after the vote",
+        )
+    assert "Press conference after the vote" in client.get(DETAIL).content.decode()
+    # An internal event changes the version too, but never appears.
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory(
+            bill=kz_bill["bill"],
+            order=11,
+            description=INTERNAL_TEXT + " (2)",
+            visibility=Visibility.INTERNAL,
+        )
+    assert INTERNAL_TEXT not in client.get(DETAIL).content.decode()
+
+
+def test_a_deleted_bill_is_gone_at_once(client, kz_bill, django_capture_on_commit_callbacks):
+    assert client.get(DETAIL).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        kz_bill["bill"].delete()
+    assert client.get(DETAIL).status_code == 404
+
+
+def test_languages_are_cached_apart(client, kz_bill):
+    assert "Signing window" in client.get(DETAIL).content.decode()
+    assert "Срок подписания" in client.get("/ru" + DETAIL).content.decode()
+    assert "Signing window" in client.get(DETAIL).content.decode()
+
+
+def test_each_visitor_gets_a_working_csrf_token_from_a_cached_page(client, kz_bill):
+    client.get(DETAIL)  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    body = visitor.get(DETAIL).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    response = visitor.post(
+        "/i18n/setlang/", {"language": "ru", "next": DETAIL, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/ru" + DETAIL
