@@ -21,9 +21,11 @@ from events.subscriptions import (
     subscription_request,
     subscription_unsubscribe,
 )
+from tracker.ratelimit import rate_limited
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("subscribe", rate_setting="RATELIMIT_SUBSCRIBE", methods=("POST",))
 def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SubscribeForm(request.POST)
