@@ -69,6 +69,15 @@ def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> 
         "alert__window__rule",
         "alert__event",
     ).get(pk=delivery_id)
+    if delivery.attempts > MAX_ATTEMPTS:
+        # Claimed again and again without ever finishing (a worker dying mid-send, a bug in the
+        # template): stop handing it out.
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.FAILED,
+            last_error="gave up: never completed",
+            next_attempt_at=None,
+        )
+        return Outcome("failed")
     if delivery.subscription.status != Subscription.Status.CONFIRMED:
         Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
             status=Delivery.Status.CANCELLED, next_attempt_at=None

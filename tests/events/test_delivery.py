@@ -167,3 +167,16 @@ def test_closing_the_window_does_not_cancel_a_raised_alert(delivery, kz_bill):
     act(kz_bill, Classification.EXECUTIVE_SIGNATURE, D(2026, 1, 16))
     assert SigningWindow.objects.get(bill=kz_bill).status == "signed"
     assert delivery_send(delivery_id=delivery.pk).status == "sent"
+
+
+def test_a_delivery_claimed_too_often_without_finishing_is_given_up(delivery):
+    """Workers that die mid-send do not make a delivery circulate for ever."""
+    from events.delivery import _claim
+
+    now = timezone.now()
+    for _ in range(MAX_ATTEMPTS):
+        assert _claim(delivery.pk, now)
+        now += LEASE + datetime.timedelta(seconds=1)
+    assert delivery_send(delivery_id=delivery.pk, now=now).status == "failed"
+    assert mail.outbox == []
+    assert outbox_due(now=now + datetime.timedelta(days=1)) == []
