@@ -64,6 +64,8 @@ def bill_list(request: HttpRequest) -> HttpResponse:
         "bills/bill_list.html",
         {
             "filter": bill_filter,
+            # The filters stay unfolded while any (other than the search box) is in use.
+            "filter_open": any(v for k, v in request.GET.items() if k not in ("q", "page")),
             "page": page,
             "bills": SimpleLazyObject(lambda: page.object_list),
         },

@@ -28,6 +28,7 @@ def test_new_user_journey(live_server, seeded, page_factory):
 
     # Filter the list by jurisdiction and status, as a shareable URL.
     page.get_by_role("link", name="All bills").first.click()
+    page.get_by_text("Filter and sort").click()
     page.get_by_label("Jurisdiction").select_option("KZ")
     page.get_by_label("Status").select_option(bill.status)
     page.get_by_role("button", name="Apply filters").click()
