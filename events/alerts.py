@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -58,12 +59,12 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _d(value: datetime.date) -> object:
+def _d(value: datetime.date) -> Any:
     return connection.ops.adapt_datefield_value(value)
 
 
 def _insert_window_alerts(
-    *, rule_id: int, kind: str, threshold: int | None, where: str, params: list, stamp: object
+    *, rule_id: int, kind: str, threshold: int | None, where: str, params: list, stamp: Any
 ) -> int:
     # `WHERE true` before ON CONFLICT: SQLite needs it to parse INSERT … SELECT … ON CONFLICT.
     # ORDER BY id: concurrent scans take row locks in the same order, so they do not deadlock.
@@ -80,7 +81,7 @@ def _insert_window_alerts(
         return max(cursor.rowcount, 0)
 
 
-def _fan_out(*, where: str, params: list, stamp: object) -> int:
+def _fan_out(*, where: str, params: list, stamp: Any) -> int:
     """One Delivery per alert (selected by `where` on `a`) and confirmed subscriber: to the bill,
     or to its jurisdiction unless the same address also follows the bill (one mail, not two)."""
     tables = _tables()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +37,8 @@ class SubscribeForm(forms.Form):
         if active in Subscription.Language.values:
             self.fields["language"].initial = active
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not self.errors and (data.get("bill") is None) == (data.get("jurisdiction") is None):
             raise forms.ValidationError(_("Choose either a bill or a jurisdiction to follow."))
         return data

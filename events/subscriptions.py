@@ -220,6 +220,7 @@ def confirmation_send(*, subscription_id: int) -> bool:
 
 
 def _followed_name(subscription: Subscription) -> str:
-    if subscription.bill_id:
+    if subscription.bill is not None:
         return subscription.bill.display_title()
+    assert subscription.jurisdiction is not None  # the one-scope check constraint
     return subscription.jurisdiction.localized("name")
