@@ -23,6 +23,7 @@ from tests.ops.records import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_MODULES = ("tracker.settings.base", "tracker.settings.production")
 SECURITY_PREFIXES = ("SECURE_", "SESSION_COOKIE_", "CSRF_COOKIE_")
 
 
@@ -41,9 +42,12 @@ def production_security(settings, monkeypatch):
     """The security settings of tracker.settings.production, applied to the test settings."""
     for name, value in _production_env().items():
         monkeypatch.setenv(name, value)
-    sys.modules.pop("tracker.settings.production", None)
-    production = importlib.import_module("tracker.settings.production")
-    sys.modules.pop("tracker.settings.production", None)
+    # A fresh import of base too, as in a production process: it reads REDIS_URL etc.
+    saved = {name: sys.modules.pop(name, None) for name in PRODUCTION_MODULES}
+    try:
+        production = importlib.import_module("tracker.settings.production")
+    finally:
+        sys.modules.update({name: mod for name, mod in saved.items() if mod is not None})
     for name in dir(production):
         if name.startswith(SECURITY_PREFIXES):
             setattr(settings, name, getattr(production, name))
