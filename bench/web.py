@@ -7,6 +7,7 @@ same run, and prints each page's cost as a ratio to the trivial view (target: wi
     .venv/bin/python bench/web.py                 # build the bench database once, then measure
     .venv/bin/python bench/web.py --rebuild       # drop and rebuild the bench database
     .venv/bin/python bench/web.py --duration 20 --concurrency 8 --workers 4
+    .venv/bin/python bench/web.py --no-page-cache  # every request renders (a cache miss)
 
 It uses its own database (`tracker_bench` on the local PostgreSQL, trust auth), never the
 development or test ones. The load generator is a few processes of plain http.client loops (no
@@ -293,6 +294,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn")
     parser.add_argument("--query", default="/bills/?q=education&status=introduced")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="cache (Redis URL)")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="WEB_CACHE_SECONDS=0: every request renders its page (the cost of a cache miss)",
+    )
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
@@ -307,6 +313,7 @@ def main() -> int:
     }
     # The cache as in production (Redis); a database of its own so nothing else is disturbed.
     env["REDIS_URL"] = args.redis
+    env["WEB_CACHE_SECONDS"] = "0" if args.no_page_cache else env.get("WEB_CACHE_SECONDS", "300")
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
 
@@ -360,7 +367,8 @@ def main() -> int:
         print(
             f"\n{args.workers} gunicorn sync workers, {args.concurrency} client processes, "
             f"{args.duration:.0f} s per page in {args.rounds} interleaved rounds, "
-            f"{os.cpu_count()} CPUs shared by server and clients"
+            f"{os.cpu_count()} CPUs shared by server and clients, page cache "
+            + ("OFF" if args.no_page_cache else "on")
         )
         results = _measure(port, pages, args)
     finally:
