@@ -146,3 +146,15 @@ def test_check_deploy_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_rotated_secret_key_still_verifies_links_already_mailed(settings):
+    from django.core import signing
+
+    settings.SECRET_KEY = "old-" + "k" * 60
+    token = signing.dumps(42, salt="events.unsubscribe")
+    settings.SECRET_KEY = "new-" + "n" * 60
+    with pytest.raises(signing.BadSignature):
+        signing.loads(token, salt="events.unsubscribe")
+    settings.SECRET_KEY_FALLBACKS = ["old-" + "k" * 60]
+    assert signing.loads(token, salt="events.unsubscribe") == 42
