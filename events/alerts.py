@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from bills.models import Bill, SigningRule, SigningWindow
@@ -134,10 +135,13 @@ def deadlines_scan(*, as_of: datetime.date | None = None) -> ScanReport:
     report = ScanReport(as_of=as_of)
     stamp_time = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(stamp_time)
+    # Rules with at least one open window (a semi-join: no DISTINCT over all the windows).
+    open_windows = SigningWindow.objects.filter(
+        rule=OuterRef("pk"), status=SigningWindow.Status.OPEN
+    )
     rules = (
-        SigningRule.objects.filter(windows__status=SigningWindow.Status.OPEN)
+        SigningRule.objects.filter(Exists(open_windows))
         .select_related("jurisdiction")
-        .distinct()
         .order_by("id")
     )
     for rule in rules:
