@@ -258,3 +258,15 @@ def test_command_other_rules(rules, args, expected):
 def test_command_bad_input_exits_with_a_message(rules, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("signing_window", *args, stdout=StringIO())
+
+
+def test_today_is_the_jurisdictions_date(rules):
+    import datetime as dt
+
+    from bills.signing import jurisdiction_today
+
+    kz, us = Jurisdiction.objects.get(code="KZ"), Jurisdiction.objects.get(code="US-CA")
+    evening_utc = dt.datetime(2026, 1, 17, 20, 0, tzinfo=dt.UTC)
+    assert jurisdiction_today(kz, evening_utc) == D(2026, 1, 18)  # Almaty, UTC+5
+    early_utc = dt.datetime(2026, 1, 18, 3, 0, tzinfo=dt.UTC)
+    assert jurisdiction_today(us, early_utc) == D(2026, 1, 17)  # Los Angeles, UTC-8

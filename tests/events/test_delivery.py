@@ -180,3 +180,15 @@ def test_a_delivery_claimed_too_often_without_finishing_is_given_up(delivery):
     assert delivery_send(delivery_id=delivery.pk, now=now).status == "failed"
     assert mail.outbox == []
     assert outbox_due(now=now + datetime.timedelta(days=1)) == []
+
+
+def test_overdue_mail_states_the_lapse_effect(kz_bill):
+    approve(kz_bill, D(2025, 12, 18))
+    subscribe("reader@example.org", bill=kz_bill)
+    deadlines_scan(as_of=D(2026, 2, 1))
+    overdue = Delivery.objects.get(alert__kind="window-overdue")
+    assert delivery_send(delivery_id=overdue.pk).status == "sent"
+    [message] = mail.outbox
+    assert message.subject == "Bill kz-bill: the signing deadline has passed"
+    assert "2026-01-28, has passed" in message.body
+    assert "when the time runs out: no legal effect." in message.body
