@@ -520,6 +520,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--seed", action="store_true", help="run load_seeds after migrate")
     args = parser.parse_args()
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # SIGTERM too: a background job (CI, `&`) ignores SIGINT.
+    signal.signal(signal.SIGTERM, interrupt)
     with Stack(workers=args.workers, concurrency=args.concurrency) as stack:
         if args.seed:
             stack.manage("load_seeds")
