@@ -1,5 +1,7 @@
 """Languages: English unprefixed, Russian and Kazakh under /ru/ and /kk/; switcher or browser."""
 
+# ruff: noqa: RUF001 (Russian and Kazakh text)
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -88,3 +90,16 @@ def test_catalogues_are_complete_and_compiled(language):
     for entry in po.translated_entries():
         if not entry.msgid_plural:
             assert (entry.msgid, entry.msgstr) in compiled, entry.msgid
+
+
+def test_dates_follow_the_language(client, kz_bill):
+    assert "12 ноября 2025 г." in client.get("/ru" + DETAIL).content.decode()
+    assert "12 Қараша 2025 ж." in client.get("/kk" + DETAIL).content.decode()
+    assert "Nov. 12, 2025" in client.get(DETAIL).content.decode()
+
+
+def test_date_filters_accept_iso_dates_in_every_language(client, kz_bill):
+    for prefix in ("", "/ru", "/kk"):
+        body = client.get(prefix + "/bills/?introduced_after=2025-05-01").content.decode()
+        assert 'role="alert"' not in body, prefix
+        assert "kz-lgbt-propaganda-ban" in body, prefix

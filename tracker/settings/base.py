@@ -104,6 +104,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats for Kazakh, which Django does not ship (bills/formats/kk/formats.py).
+FORMAT_MODULE_PATH = ["bills.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
