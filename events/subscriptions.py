@@ -123,16 +123,15 @@ def subscription_request(
             subscription = Subscription.objects.select_for_update().get(email=email, **scope)
     if subscription.status == Subscription.Status.CONFIRMED:
         return subscription
-    if subscription.status == Subscription.Status.UNSUBSCRIBED or (
-        subscription.language != language
-    ):
-        subscription.status = Subscription.Status.PENDING
-        subscription.language = language
-        subscription.unsubscribed_at = None
-        # A fresh request restarts the seven days before an unconfirmed request is purged.
-        subscription.created_at = timezone.now()
-        subscription.full_clean()
-        subscription.save()
+    subscription.status = Subscription.Status.PENDING
+    subscription.language = language
+    subscription.unsubscribed_at = None
+    # A fresh request restarts the seven days before an unconfirmed request is purged, and owes
+    # a confirmation mail until one is sent.
+    subscription.created_at = timezone.now()
+    subscription.confirmation_sent_at = None
+    subscription.full_clean()
+    subscription.save()
     subscription_id = subscription.pk
 
     def publish() -> None:
@@ -216,7 +215,26 @@ def confirmation_send(*, subscription_id: int) -> bool:
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.send()
+    Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=timezone.now())
     return True
+
+
+def confirmations_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """Pending subscriptions still owed a confirmation mail a while after the request (the
+    publish after the request was lost, e.g. while Redis was down)."""
+    from events.delivery import SWEEP_BATCH, SWEEP_GRACE
+
+    now = now or timezone.now()
+    return list(
+        Subscription.objects.filter(
+            status=Subscription.Status.PENDING,
+            confirmation_sent_at__isnull=True,
+            created_at__lte=now - SWEEP_GRACE,
+            created_at__gt=now - PURGE_AFTER,
+        )
+        .order_by("id")
+        .values_list("id", flat=True)[:SWEEP_BATCH]
+    )
 
 
 def _followed_name(subscription: Subscription) -> str:

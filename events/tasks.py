@@ -29,11 +29,15 @@ def send_delivery(self, delivery_id: int) -> str:
 
 @shared_task
 def sweep_outbox() -> int:
-    """Re-enqueue deliveries whose publish was lost (broker down) or whose retry is due."""
+    """Re-enqueue deliveries whose publish was lost (broker down) or whose retry is due, and
+    confirmation mails that were never sent."""
     ids = delivery.outbox_due()
     for delivery_id in ids:
         send_delivery.delay(delivery_id)
-    return len(ids)
+    confirmations = subscriptions.confirmations_due()
+    for subscription_id in confirmations:
+        send_confirmation.delay(subscription_id)
+    return len(ids) + len(confirmations)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)

@@ -254,3 +254,19 @@ def test_purge_is_scheduled():
         "events.tasks.sweep_outbox",
         "events.tasks.purge_unconfirmed_subscriptions",
     } <= tasks
+
+
+def test_sweeper_sends_a_confirmation_whose_publish_was_lost(kz_bill, eager):
+    """The request committed but its task never reached the broker (no on_commit run here)."""
+    from events.delivery import SWEEP_GRACE
+    from events.subscriptions import confirmations_due
+    from events.tasks import sweep_outbox
+
+    subscription_request(email="lost@example.org", language="en", bill=kz_bill)
+    assert mail.outbox == []
+    assert confirmations_due() == []  # fresh: its own task may still be on the way
+    Subscription.objects.update(created_at=timezone.now() - SWEEP_GRACE - datetime.timedelta(1))
+    assert sweep_outbox.apply().get() == 1
+    assert [m.to for m in mail.outbox] == [["lost@example.org"]]
+    assert Subscription.objects.get().confirmation_sent_at is not None
+    assert sweep_outbox.apply().get() == 0
