@@ -60,3 +60,19 @@ def test_feeds_are_limited_per_client(client, settings):
     assert b"Too many requests" in refused.content
     # Pages are not feeds: still served.
     assert client.get(f"/bills/{bill.slug}/").status_code == 200
+
+
+def test_behind_a_proxy_each_client_has_its_own_limit(client, settings):
+    settings.RATELIMIT_FEEDS = "2/m"
+    settings.CLIENT_IP_HEADER = "X-Real-IP"
+    build_record()
+    for address in ("203.0.113.7", "203.0.113.8"):
+        for _ in range(2):
+            assert client.get("/feeds/changes.atom", HTTP_X_REAL_IP=address).status_code == 200
+    assert client.get("/feeds/changes.atom", HTTP_X_REAL_IP="203.0.113.7").status_code == 429
+    # A forged, malformed header falls back to the peer address: a limit, never a 500.
+    statuses = {
+        client.get("/feeds/changes.atom", HTTP_X_REAL_IP="not an address").status_code
+        for _ in range(3)
+    }
+    assert statuses <= {200, 429} and 429 in statuses

@@ -142,6 +142,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Rate limits per client IP (tracker/ratelimit.py, django-ratelimit, counted in the cache).
 RATELIMIT_SUBSCRIBE = env.str("RATELIMIT_SUBSCRIBE", default="10/h")
 RATELIMIT_FEEDS = env.str("RATELIMIT_FEEDS", default="120/m")
+# Behind a TLS proxy: the header it sets to the client's address (e.g. X-Real-IP), for the rate
+# limits and the login lockout. Empty: the socket's peer address.
+CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="")
+RATELIMIT_IP_META_KEY = "tracker.ratelimit.client_ip"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_")] if CLIENT_IP_HEADER else []
+) + ["REMOTE_ADDR"]
 
 # E-mail: an SMTP URL in production (smtp://host:port), else files in a local folder.
 EMAIL_URL = env.str("EMAIL_URL", default="")
