@@ -4,13 +4,16 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    TRACKER_VAR_DIR=/app/var
+    TRACKER_VAR_DIR=/app/var \
+    PYTHONPATH=/app
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY tracker ./tracker
 COPY bills ./bills
 COPY events ./events
+# The dependencies from pyproject.toml; PYTHONPATH makes the code under /app (with its
+# templates, static files and seeds) win over the installed copy of the packages.
 RUN pip install .
 COPY . .
 
