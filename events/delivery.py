@@ -142,6 +142,8 @@ def _mail_context(delivery: Delivery) -> dict:
     if alert.event is not None:
         context["event"] = alert.event
         context["event_description"] = alert.event.localized("description")
+        # A new action may have opened the window or fixed its deadline: say where it stands now.
+        context["open_window"] = bill.windows.filter(status=SigningWindow.Status.OPEN).first()
     return context
 
 

@@ -192,3 +192,19 @@ def test_overdue_mail_states_the_lapse_effect(kz_bill):
     assert message.subject == "Bill kz-bill: the signing deadline has passed"
     assert "2026-01-28, has passed" in message.body
     assert "when the time runs out: no legal effect." in message.body
+
+
+def test_new_action_mail_states_the_window_it_opened_or_fixed(kz_bill):
+    from events.models import Classification
+    from tests.events.fixtures import act
+
+    subscribe("reader@example.org", bill=kz_bill)
+    approve(kz_bill, D(2025, 12, 18))
+    assert delivery_send(delivery_id=Delivery.objects.get().pk).status == "sent"
+    act(kz_bill, Classification.EXECUTIVE_RECEIPT, D(2025, 12, 22))
+    receipt_delivery = Delivery.objects.get(status="pending")
+    assert delivery_send(delivery_id=receipt_delivery.pk).status == "sent"
+    approval, receipt = mail.outbox
+    assert "New on the record: passed." in approval.body
+    assert "closes no earlier than 2026-01-18 and no later than 2026-01-28" in approval.body
+    assert "must sign or return the bill by 2026-01-22" in receipt.body
