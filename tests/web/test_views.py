@@ -221,3 +221,12 @@ def test_closed_window_shows_its_outcome(client, kz_bill):
     body = text(client.get(DETAIL))
     assert "Signed" in body
     assert "Window closed on" in body
+
+
+def test_list_filtered_by_jurisdiction_offers_its_calendar_and_alerts(client, kz_bill):
+    body = text(client.get("/bills/?jurisdiction=KZ"))
+    assert "Follow every bill in Kazakhstan" in body
+    assert 'href="/feeds/KZ/deadlines.ics"' in body
+    assert 'name="jurisdiction" value="KZ"' in body
+    assert "Follow every bill in" not in text(client.get("/bills/"))
+    assert "Follow every bill in" not in text(client.get("/bills/?jurisdiction=ZZ"))
