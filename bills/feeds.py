@@ -23,18 +23,11 @@ from bills.templatetags.bills_tags import date_precise
 from events.models import Event
 
 
-class ChangesFeed(Feed):
-    """Every public action and event, newest change first."""
+class _EventFeed(Feed):
+    """Atom entries for public events (the items come from bills.selectors.event_list_feed)."""
 
     feed_type = Atom1Feed
-    title = gettext_lazy("Bill tracker: latest changes")
     subtitle = gettext_lazy("Public actions, votes and events on the bills we follow.")
-
-    def link(self) -> str:
-        return reverse("bills:bill_list")
-
-    def items(self) -> list[Event]:
-        return event_list_feed()
 
     def item_title(self, item: Event) -> str:
         return f"{item.bill.display_title()}: {item.get_classification_display()}"
@@ -56,7 +49,19 @@ class ChangesFeed(Feed):
         return item.updated_at
 
 
-class BillChangesFeed(ChangesFeed):
+class ChangesFeed(_EventFeed):
+    """Every public action and event, newest change first."""
+
+    title = gettext_lazy("Bill tracker: latest changes")
+
+    def link(self) -> str:
+        return reverse("bills:bill_list")
+
+    def items(self) -> list[Event]:
+        return event_list_feed()
+
+
+class BillChangesFeed(_EventFeed):
     """One bill's public actions and events."""
 
     def get_object(self, request: HttpRequest, slug: str) -> Bill:

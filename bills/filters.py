@@ -6,6 +6,8 @@ the view shows the form's errors on the page (never a 500).
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import F, Min, Q, QuerySet
@@ -43,7 +45,7 @@ SORT_CHOICES = [
     ("closing", _("Window closing soonest")),
     ("title", _("Title (A to Z)")),
 ]
-SORT_ORDERINGS = {
+SORT_ORDERINGS: dict[str, list[Any]] = {
     "-updated": ["-updated_at", "-id"],
     "-last_action": [F("last_action_on").desc(nulls_last=True), "-id"],
     "-introduced": [F("introduced_on").desc(nulls_last=True), "-id"],
@@ -147,5 +149,5 @@ class BillFilter(django_filters.FilterSet):
         if sort in SORT_ORDERINGS:
             return queryset.order_by(*SORT_ORDERINGS[sort])
         if self.form.cleaned_data.get("q") and "search_rank" in queryset.query.annotations:
-            return queryset.order_by("-search_rank", "-updated_at", "-id")
+            return queryset.order_by("-search_rank", "-updated_at", "-id")  # type: ignore[misc]
         return queryset.order_by("-updated_at", "-id")

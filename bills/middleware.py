@@ -32,9 +32,9 @@ class BrowserLanguageRedirectMiddleware:
                 # other apps, /healthz) unchanged: only translatable pages are redirected.
                 target = translate_url(path, wanted)
                 if target != path:
-                    response = HttpResponseRedirect(target)
-                    patch_vary_headers(response, ("Accept-Language", "Cookie"))
-                    return response
+                    redirect = HttpResponseRedirect(target)
+                    patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
+                    return redirect
             response = self.get_response(request)
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
             return response
