@@ -230,3 +230,10 @@ def test_list_filtered_by_jurisdiction_offers_its_calendar_and_alerts(client, kz
     assert 'name="jurisdiction" value="KZ"' in body
     assert "Follow every bill in" not in text(client.get("/bills/"))
     assert "Follow every bill in" not in text(client.get("/bills/?jurisdiction=ZZ"))
+
+
+def test_search_finds_titles_entered_in_russian(client, kz_bill):
+    BillFactory(jurisdiction=kz_bill["jurisdiction"], title="Water management reform")
+    body = text(client.get("/ru/bills/?q=пропаганды"))
+    assert "kz-lgbt-propaganda-ban" in body
+    assert "Water management reform" not in body
