@@ -68,5 +68,9 @@ def page_factory(chromium):
 
 
 def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot, and check the page fits its viewport's width (no sideways
+    scrolling: readable on a 360-pixel phone)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{name}: {width}px wide, wider than the viewport"
