@@ -119,3 +119,28 @@ def test_desktop_screenshots_and_no_request_leaves_the_origin(live_server, seede
         "el => getComputedStyle(el).backgroundColor"
     )
     assert header_bg == "rgb(27, 31, 36)"
+
+
+def test_keyboard_and_labels(live_server, seeded, page_factory):
+    page = page_factory(DESKTOP)
+    for path in ("/", "/bills/", f"/bills/{KZ_SLUG}/"):
+        page.goto(live_server.url + path)
+        # The first Tab reaches the skip link, which moves focus to the main content.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main"
+        # Every visible form control has a label; every chart has an accessible name.
+        unlabelled = page.evaluate(
+            """[...document.querySelectorAll('input, select, textarea')]
+                .filter(el => el.type !== 'hidden' && el.labels.length === 0)
+                .map(el => el.name)"""
+        )
+        assert unlabelled == [], path
+        unnamed = page.evaluate(
+            """[...document.querySelectorAll('svg[role=img]')]
+                .filter(svg => !svg.getAttribute('aria-labelledby')
+                    || !document.getElementById(svg.getAttribute('aria-labelledby')))
+                .length"""
+        )
+        assert unnamed == 0, path
