@@ -42,3 +42,14 @@ class SubscribeForm(forms.Form):
         if not self.errors and (data.get("bill") is None) == (data.get("jurisdiction") is None):
             raise forms.ValidationError(_("Choose either a bill or a jurisdiction to follow."))
         return data
+
+    def followed(self) -> dict[str, Any]:
+        """The bill or jurisdiction the form is about (for the page's heading), if it exists."""
+        source = self.data if self.is_bound else self.initial
+        slug, code = source.get("bill"), source.get("jurisdiction")
+        return {
+            "followed_bill": Bill.objects.filter(slug=slug).first() if slug else None,
+            "followed_jurisdiction": (
+                Jurisdiction.objects.filter(code=code).first() if code and not slug else None
+            ),
+        }

@@ -42,11 +42,12 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 return redirect("events:subscribe_sent")
-        return render(request, "events/subscribe.html", {"form": form}, status=400)
+        context = {"form": form, **form.followed()}
+        return render(request, "events/subscribe.html", context, status=400)
     form = SubscribeForm(
         initial={"bill": request.GET.get("bill"), "jurisdiction": request.GET.get("jurisdiction")}
     )
-    return render(request, "events/subscribe.html", {"form": form})
+    return render(request, "events/subscribe.html", {"form": form, **form.followed()})
 
 
 @require_safe

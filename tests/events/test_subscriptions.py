@@ -270,3 +270,12 @@ def test_sweeper_sends_a_confirmation_whose_publish_was_lost(kz_bill, eager):
     assert [m.to for m in mail.outbox] == [["lost@example.org"]]
     assert Subscription.objects.get().confirmation_sent_at is not None
     assert sweep_outbox.apply().get() == 0
+
+
+def test_subscribe_page_names_what_is_followed(client, kz_bill):
+    page = client.get(SUBSCRIBE, {"bill": kz_bill.slug})
+    assert page.status_code == 200
+    assert "“Bill kz-bill” moves" in page.content.decode()
+    assert f'value="{kz_bill.slug}"' in page.content.decode()
+    page = client.get(SUBSCRIBE, {"jurisdiction": "KZ"})
+    assert "every bill we follow in Kazakhstan" in page.content.decode()
