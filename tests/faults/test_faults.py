@@ -12,13 +12,15 @@ from __future__ import annotations
 import base64
 import json
 import signal
+import subprocess
+import sys
 import time
 from collections import Counter
 
 import pytest
 
 from tests.faults.conftest import report
-from tests.faults.stack import Stack, wait_for
+from tests.faults.stack import ROOT, Stack, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
 
@@ -140,6 +142,14 @@ def test_redis_down_while_windows_cross_thresholds(make_stack):
     pages = ["/", "/bills/", "/bills/fault-bill-0/", "/feeds/changes.atom", "/privacy/"]
     statuses = [stack.get(page)[0] for page in pages for _ in range(2)]
     beat_alive = stack.services["beat"].alive()
+    # The container health check (docker-compose.yml) stays green: no restart loop in an outage.
+    health = subprocess.run(
+        [sys.executable, "-m", "tracker.healthcheck", f"http://127.0.0.1:{stack.web_port}/healthz"],
+        cwd=ROOT,
+        env=stack.env(),
+        capture_output=True,
+        timeout=30,
+    ).returncode
     outage = time.monotonic() - outage_started
     stack.redis.start()  # a fresh, empty Redis: every message published before is gone
     # The next beat ticks, twice over (a repeated tick must not raise anything twice).
@@ -159,6 +169,7 @@ def test_redis_down_while_windows_cross_thresholds(make_stack):
         "redis down",
         outage_seconds=round(outage, 1),
         web_statuses_during_outage=dict(Counter(statuses)),
+        health_check_exit=health,
         beat_survived=beat_alive and stack.services["beat"].alive(),
         alerts=stack.scalar(
             "SELECT count(*) FROM events_alert WHERE created_at > now() - interval '10 minutes'"
@@ -170,6 +181,7 @@ def test_redis_down_while_windows_cross_thresholds(make_stack):
         distinct_message_ids=len(received),
     )
     assert statuses == [200] * len(statuses)
+    assert health == 0
     assert beat_alive and stack.services["beat"].alive()
     assert stack.scalar(ALERTS) == 5
     assert stack.scalar(ALL_DELIVERIES) == expected
