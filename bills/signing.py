@@ -187,9 +187,13 @@ def rules_load(*, path: Path | str | None = None, data: dict | None = None) -> L
         data = yaml.safe_load(Path(path or RULES_FILE).read_text(encoding="utf-8")) or {}
     report = LoadReport()
     for spec in data.get("jurisdictions", []):
-        if not Jurisdiction.objects.filter(code=spec["code"]).exists():
-            jurisdiction_upsert(**spec)
-            report.jurisdictions_created.append(spec["code"])
+        code = spec.get("code", "")
+        if not Jurisdiction.objects.filter(code=code).exists():
+            try:
+                jurisdiction_upsert(**spec)
+            except TypeError as exc:  # an unknown or missing key in the YAML
+                raise ValidationError(f"jurisdiction {code or '?'}: {exc}") from exc
+            report.jurisdictions_created.append(code)
     for spec in data.get("rules", []):
         rule, outcome = _rule_upsert(spec)
         getattr(report, outcome).append(rule.code)
@@ -197,6 +201,13 @@ def rules_load(*, path: Path | str | None = None, data: dict | None = None) -> L
             for window in rule.windows.filter(status=SigningWindow.Status.OPEN):
                 window_sync_for_bill(bill=window.bill)
     return report
+
+
+def _alert_days(value: Any, where: str) -> list[int]:
+    try:
+        return sorted({int(d) for d in value}, reverse=True)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"{where}: alert_days must be a list of whole days.") from exc
 
 
 def _rule_upsert(spec: dict[str, Any]) -> tuple[SigningRule, str]:
@@ -218,9 +229,7 @@ def _rule_upsert(spec: dict[str, Any]) -> tuple[SigningRule, str]:
         "trigger": spec.get("trigger", ""),
         "lapse_effect": spec.get("lapse_effect", ""),
         "lapse_note": " ".join(str(spec.get("lapse_note", "")).split()),
-        "alert_days": sorted(
-            {int(d) for d in spec.get("alert_days", DEFAULT_ALERT_DAYS)}, reverse=True
-        ),
+        "alert_days": _alert_days(spec.get("alert_days", DEFAULT_ALERT_DAYS), where),
     }
     if any(d < 0 for d in values["alert_days"]):
         raise ValidationError(f"{where}: alert_days must be 0 or more days before the close.")

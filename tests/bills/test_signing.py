@@ -43,6 +43,15 @@ def test_rules_load_creates_then_reports_unchanged():
 
 
 @pytest.mark.django_db
+def test_rules_load_rejects_an_unknown_jurisdiction_key():
+    data = _data()
+    data["jurisdictions"][0]["capital"] = "Astana"
+    with pytest.raises(ValidationError, match="jurisdiction KZ"):
+        rules_load(data=data)
+    assert not Jurisdiction.objects.exists()
+
+
+@pytest.mark.django_db
 def test_rules_load_keeps_existing_jurisdiction_rows():
     Jurisdiction.objects.create(
         code="US", name="USA (edited)", timezone="America/Chicago", executive_title="President"
@@ -79,6 +88,8 @@ def test_rules_load_updates_a_changed_rule_and_recomputes_open_windows(rules):
         (lambda r: r.update(steps=[]), "at least one step"),
         (lambda r: r.update(alert_days=[7, -1]), "alert_days"),
         (lambda r: r.update(trigger="whenever"), "trigger"),
+        (lambda r: r.update(alert_days=["a week"]), "whole days"),
+        (lambda r: r["steps"][0].update(length=None), "step 1"),
     ],
 )
 def test_rules_load_rejects_bad_data_and_writes_nothing(mutate, message):
