@@ -6,8 +6,10 @@ Both are read by feed readers and calendar apps that poll them; both carry publi
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import icalendar
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -96,7 +98,8 @@ def _window_events(request: HttpRequest, window: SigningWindow) -> list[icalenda
             ("earliest", window.closes_earliest, _("Signing window may close: %(bill)s")),
             ("latest", window.closes_latest, _("Signing window closes at the latest: %(bill)s")),
         ]
-    host = request.get_host().split(":")[0]
+    # UIDs must stay the same whichever host name the calendar app used: the configured site's.
+    host = urlsplit(settings.SITE_URL).hostname or "bill-tracker"
     events = []
     for key, day, summary in days:
         event = icalendar.Event()
@@ -121,8 +124,11 @@ def _calendar_response(
     calendar.add("prodid", "-//Bill tracker//Signing deadlines//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    # Calendar apps that honour these poll hourly for changed deadlines.
     calendar.add("x-published-ttl", "PT1H")
+    calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for window in windows:
         for event in _window_events(request, window):
             calendar.add_component(event)
