@@ -131,3 +131,14 @@ def test_a_half_bad_file_writes_nothing(tmp_path: Path):
 def test_missing_file_exits_with_a_clear_error(tmp_path: Path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_record", str(tmp_path / "nope.json"))
+
+
+def test_dry_run_checks_the_file_and_writes_nothing(tmp_path: Path):
+    build_record()
+    path = tmp_path / "record.json"
+    call_command("export_record", "--output", str(path), stderr=StringIO())
+    _wipe()
+    out = StringIO()
+    call_command("import_record", str(path), "--dry-run", stdout=out)
+    assert "dry run" in out.getvalue() and "1 bills.bill" in out.getvalue()
+    assert not any(record_counts().values())
