@@ -207,3 +207,10 @@ def test_health_endpoint(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_only_localhost_reaches_the_published_ports():
+    """gunicorn trusts X-Forwarded-Proto from the TLS proxy: it must not face the internet."""
+    for name, service in SERVICES.items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} to all"
