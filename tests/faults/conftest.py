@@ -34,6 +34,13 @@ def make_stack(private_postgres):
         stack.__exit__(None, None, None)
 
 
-def report(test: str, **figures: object) -> None:
-    """What a fault test injected and counted, printed for the CI log (run with -s to see)."""
-    print(f"\n[faults] {test}: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
+@pytest.fixture
+def report(capsys):
+    """Print what a fault test injected and counted straight to the terminal (CI's log), past
+    pytest's output capture."""
+
+    def emit(test: str, **figures: object) -> None:
+        with capsys.disabled():
+            print(f"\n[faults] {test}: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
+
+    return emit
