@@ -47,6 +47,10 @@ class SubscribeForm(forms.Form):
         """The bill or jurisdiction the form is about (for the page's heading), if it exists."""
         source = self.data if self.is_bound else self.initial
         slug, code = source.get("bill"), source.get("jurisdiction")
+        # Raw request input: PostgreSQL refuses NUL characters in a query (a 500); such a value
+        # names nothing anyway.
+        slug = slug if isinstance(slug, str) and "\x00" not in slug else None
+        code = code if isinstance(code, str) and "\x00" not in code else None
         return {
             "followed_bill": Bill.objects.filter(slug=slug).first() if slug else None,
             "followed_jurisdiction": (

@@ -178,3 +178,15 @@ def test_language_switch_never_breaks_or_leaves_the_site(client, record, languag
         assert target.netloc in ("", "testserver"), response["Location"]
         assert target.scheme in ("", "http", "https")
     assert _stored() == before
+
+
+@pytest.mark.parametrize("value", ["\x00", "a\x00b", "x" * 5000, "' OR 1=1 --"])
+def test_every_query_key_on_every_public_url_with_a_nasty_value(client, urls, value):
+    """Deterministic companion to the random test: each known key, each URL, each nasty value
+    (NUL bytes reach PostgreSQL as a 500 if a view queries with the raw value)."""
+    before = _stored()
+    for url in urls:
+        for key in QUERY_KEYS:
+            response = client.get(url, {key: value})
+            assert response.status_code < 500, (url, key, value)
+    assert _stored() == before
