@@ -18,7 +18,7 @@ urlpatterns = [
     path("feeds/changes.atom", feed_limit(feeds.ChangesFeed()), name="feed"),
     path("feeds/deadlines.ics", feed_limit(feeds.calendar_all), name="calendar"),
     path(
-        "feeds/<str:code>/deadlines.ics",
+        "feeds/<slug:code>/deadlines.ics",
         feed_limit(feeds.calendar_jurisdiction),
         name="jurisdiction_calendar",
     ),

@@ -237,3 +237,39 @@ def test_search_finds_titles_entered_in_russian(client, kz_bill):
     body = text(client.get("/ru/bills/?q=пропаганды"))
     assert "kz-lgbt-propaganda-ban" in body
     assert "Water management reform" not in body
+
+
+FILTER_KEYS = [
+    "q",
+    "jurisdiction",
+    "chamber",
+    "status",
+    "subject",
+    "closing_within",
+    "introduced_after",
+    "introduced_before",
+    "action_after",
+    "action_before",
+    "sort",
+    "page",
+]
+
+
+@pytest.mark.parametrize("key", FILTER_KEYS)
+def test_nul_bytes_in_filters_are_rejected_not_500(client, kz_bill, key):
+    # PostgreSQL refuses NUL in text: a value carrying one must never reach a query.
+    for prefix in ("", "/ru"):
+        assert client.get(f"{prefix}/bills/?{key}=a%00b").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/bills/a%00b/",
+        "/bills/a%00b/changes.atom",
+        "/bills/a%00b/deadlines.ics",
+        "/feeds/K%00Z/deadlines.ics",
+    ],
+)
+def test_nul_bytes_in_paths_are_404(client, kz_bill, url):
+    assert client.get(url).status_code == 404
