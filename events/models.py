@@ -130,6 +130,12 @@ class Event(LocalizedMixin, models.Model):
         ordering = ["bill", "order"]
         constraints = [
             models.UniqueConstraint(fields=["bill", "order"], name="event_order_unique_per_bill"),
+            # A passage is a chamber's act: the bill's status is derived from which one acted.
+            models.CheckConstraint(
+                condition=~Q(classification__in=["passage", "veto-override-passage"])
+                | Q(chamber__isnull=False),
+                name="event_chamber_act_has_chamber",
+            ),
             models.CheckConstraint(
                 condition=Q(classification__in=Classification.values),
                 name="event_classification_valid",

@@ -117,6 +117,15 @@ def test_event_month_precision_not_on_day_one_rejected(bill):
     )
 
 
+def test_passage_without_chamber_rejected(bill):
+    assert_rejected(
+        "event_chamber_act_has_chamber",
+        lambda: Event.objects.create(
+            bill=bill, order=1, classification="passage", description="x", date=NOV12
+        ),
+    )
+
+
 def test_moving_introduction_after_a_vote_rejected(bill, lower):
     raw_vote(bill, lower)
     assert_rejected(

@@ -176,7 +176,13 @@ def make_bills(kz: dict, count: int, *, start: int = 0) -> list[Bill]:
     for b in bills:
         events += [
             Event(bill=b, order=1, classification=Classification.INTRODUCTION, description="In"),
-            Event(bill=b, order=2, classification=Classification.PASSAGE, description="Passed"),
+            Event(
+                bill=b,
+                order=2,
+                classification=Classification.PASSAGE,
+                chamber=kz["lower"],
+                description="Passed",
+            ),
             Event(
                 bill=b,
                 order=3,
