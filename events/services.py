@@ -128,26 +128,41 @@ def event_record(
     return event
 
 
+def _fields_and_sources_apply(
+    *,
+    obj: Event | Vote,
+    allowed: frozenset[str],
+    fields: Mapping[str, Any],
+    sources: Iterable[Source] | None,
+    caller: str,
+) -> list[str]:
+    """Set the fields that differ (validated, saved) and the sources; name what changed."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"{caller}() got unexpected fields: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in fields.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, fields[name])
+    if changed:
+        obj.full_clean()
+        obj.save()
+    if sources is not None:
+        wanted = {s.pk for s in sources}
+        if wanted != set(obj.sources.values_list("pk", flat=True)):
+            obj.sources.set(list(wanted))
+            changed.append("sources")
+    return changed
+
+
 @transaction.atomic
 def event_update(
     *, event: Event, sources: Iterable[Source] | None = None, **fields: Any
 ) -> tuple[Event, bool]:
     """Change an event's fields (and optionally its sources); say whether anything changed."""
-    unknown = set(fields) - EVENT_FIELDS
-    if unknown:
-        raise TypeError(f"event_update() got unexpected fields: {', '.join(sorted(unknown))}")
     was_alertable = _alertable(event)
-    changed = [name for name, value in fields.items() if getattr(event, name) != value]
-    for name in changed:
-        setattr(event, name, fields[name])
-    if changed:
-        event.full_clean()
-        event.save()
-    if sources is not None:
-        wanted = {s.pk for s in sources}
-        if wanted != set(event.sources.values_list("pk", flat=True)):
-            event.sources.set(list(wanted))
-            changed.append("sources")
+    changed = _fields_and_sources_apply(
+        obj=event, allowed=EVENT_FIELDS, fields=fields, sources=sources, caller="event_update"
+    )
     if changed:
         newly_public = [event] if _alertable(event) and not was_alertable else []
         record_changed(bill=event.bill, new_public_events=newly_public)
@@ -263,20 +278,9 @@ def vote_update(
     **fields: Any,
 ) -> tuple[Vote, bool]:
     """Change a vote's fields (and optionally sources / member votes); say whether it changed."""
-    unknown = set(fields) - VOTE_FIELDS
-    if unknown:
-        raise TypeError(f"vote_update() got unexpected fields: {', '.join(sorted(unknown))}")
-    changed = [name for name, value in fields.items() if getattr(vote, name) != value]
-    for name in changed:
-        setattr(vote, name, fields[name])
-    if changed:
-        vote.full_clean()
-        vote.save()
-    if sources is not None:
-        wanted = {s.pk for s in sources}
-        if wanted != set(vote.sources.values_list("pk", flat=True)):
-            vote.sources.set(list(wanted))
-            changed.append("sources")
+    changed = _fields_and_sources_apply(
+        obj=vote, allowed=VOTE_FIELDS, fields=fields, sources=sources, caller="vote_update"
+    )
     if member_votes is not None:
         _member_votes_set(vote=vote, member_votes=member_votes)
         changed.append("member_votes")
