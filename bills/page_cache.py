@@ -105,31 +105,11 @@ def record_changed(**kwargs) -> None:
 
 
 def connect_signals() -> None:
-    from bills.models import (
-        Bill,
-        Chamber,
-        Jurisdiction,
-        MemberVote,
-        SigningRule,
-        SigningWindow,
-        Source,
-        Subject,
-        Vote,
-    )
+    from bills.backup import RECORD_MODELS
+    from bills.models import Bill, Vote
     from events.models import Event
 
-    for model in (
-        Bill,
-        Chamber,
-        Jurisdiction,
-        MemberVote,
-        SigningRule,
-        SigningWindow,
-        Source,
-        Subject,
-        Vote,
-        Event,
-    ):
+    for model in RECORD_MODELS:
         uid = f"page-cache-{model._meta.label_lower}"
         post_save.connect(record_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(record_changed, sender=model, dispatch_uid=uid + "-delete")
