@@ -181,7 +181,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Above the longest countdown any task uses, so that an unacknowledged task is not redelivered
     # while it is merely waiting.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
