@@ -465,7 +465,9 @@ class SigningRule(models.Model):
     name = models.CharField(max_length=200)
     legal_source = models.CharField(max_length=500, help_text=_("The law behind the rule."))
     source_url = models.URLField(max_length=500, blank=True)
-    in_force_from = models.DateField()
+    # Blank where the date the rule took effect is not established: it then covers any earlier
+    # trigger (better than an invented date).
+    in_force_from = models.DateField(null=True, blank=True)
     in_force_until = models.DateField(null=True, blank=True)
     trigger = models.CharField(max_length=24, choices=Trigger.choices)
     lapse_effect = models.CharField(max_length=16, choices=Lapse.choices)
@@ -481,6 +483,7 @@ class SigningRule(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(in_force_until__isnull=True)
+                | Q(in_force_from__isnull=True)
                 | Q(in_force_until__gte=F("in_force_from")),
                 name="signing_rule_in_force_range",
             ),

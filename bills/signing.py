@@ -18,7 +18,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bills import deadlines
@@ -80,11 +80,12 @@ def rule_steps(rule: SigningRule) -> list[deadlines.Step]:
 def rule_in_force(*, jurisdiction: Jurisdiction, on: datetime.date) -> SigningRule | None:
     """The jurisdiction's rule in force on that date (the latest one to start, if they overlap)."""
     return (
-        SigningRule.objects.filter(jurisdiction=jurisdiction, in_force_from__lte=on)
+        SigningRule.objects.filter(jurisdiction=jurisdiction)
+        .filter(Q(in_force_from__isnull=True) | Q(in_force_from__lte=on))
         .filter(Q(in_force_until__isnull=True) | Q(in_force_until__gte=on))
         .select_related("jurisdiction")
         .prefetch_related("steps")
-        .order_by("-in_force_from")
+        .order_by(F("in_force_from").desc(nulls_last=True))
         .first()
     )
 

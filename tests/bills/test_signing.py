@@ -217,6 +217,18 @@ def test_no_rule_in_force_no_window(rules):
     assert not SigningWindow.objects.filter(bill=bill).exists()
 
 
+def test_a_rule_with_no_recorded_start_covers_any_trigger_date(rules):
+    from bills.models import SigningRule
+    from bills.signing import rule_in_force
+
+    california = SigningRule.objects.get(code="US-CA")
+    assert california.in_force_from is None
+    for day in (D(1970, 1, 5), D(2025, 9, 30)):
+        assert rule_in_force(jurisdiction=california.jurisdiction, on=day) == california
+    # The 12th day, Saturday 17 January 1970, runs on to Monday the 19th.
+    assert _run("US-CA", "1970-01-05")["closes_latest"] == "1970-01-19"
+
+
 # --- The signing_window command --------------------------------------------------------------
 
 

@@ -41,13 +41,11 @@ class Command(BaseCommand):
         if signing_rule is None:
             known = ", ".join(SigningRule.objects.values_list("code", flat=True)) or "none loaded"
             raise CommandError(f"Unknown rule code {rule!r}. Known rules: {known}.")
-        if trigger < signing_rule.in_force_from or (
-            signing_rule.in_force_until and trigger > signing_rule.in_force_until
-        ):
-            until = signing_rule.in_force_until or "today"
+        starts, ends = signing_rule.in_force_from, signing_rule.in_force_until
+        if (starts and trigger < starts) or (ends and trigger > ends):
             raise CommandError(
                 f"Rule {signing_rule.code} is not in force on {trigger} "
-                f"(in force from {signing_rule.in_force_from} until {until})."
+                f"(in force from {starts or 'an unrecorded date'} until {ends or 'today'})."
             )
         try:
             dates = window_compute(
