@@ -7,6 +7,10 @@ midnight). Any write to the record (post_save / post_delete / m2m_changed on its
 the transaction commits) starts a new record version, so an edit shows at once. Writes that send
 no signals (bulk_create, queryset.update) show within WEB_CACHE_SECONDS.
 
+The pages are kept in the `pages` cache: each web process's own memory, bounded in count
+(WEB_CACHE_MAX_PAGES), so that many distinct query strings cannot fill the Redis the broker
+needs. Only the record version is shared, in the default cache, so every process sees a change.
+
 The cached HTML holds a placeholder where the CSRF token goes (the language switcher and the
 subscribe form post), and each response gets its visitor's own token. Only 200 responses are
 cached; headers (CSP, cookies, Vary) are set per response by the middleware as usual.
@@ -23,7 +27,7 @@ from functools import wraps
 from uuid import uuid4
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -65,8 +69,9 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"web:page:{version}:{get_language()}:{path}"
+        pages = caches["pages"]
         try:
-            cached = cache.get(key)
+            cached = pages.get(key)
         except Exception:
             logger.warning("page cache unavailable; rendering uncached", exc_info=True)
             return view(request, *args, **kwargs)
@@ -76,7 +81,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 return response
             cached = (response["Content-Type"], _with_placeholder(response.content.decode()))
             try:
-                cache.set(key, cached, timeout=cache_seconds())
+                pages.set(key, cached, timeout=cache_seconds())
             except Exception:
                 logger.warning("could not store a page in the cache", exc_info=True)
             return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from events.models import Classification, Visibility
@@ -21,8 +21,10 @@ DETAIL = "/bills/kz-lgbt-propaganda-ban/"
 def _page_cache_on(settings):
     settings.WEB_CACHE_SECONDS = 300
     cache.clear()
+    caches["pages"].clear()
     yield
     cache.clear()
+    caches["pages"].clear()
 
 
 def _count(client, url, django_assert_max_num_queries) -> tuple[int, str]:
@@ -91,3 +93,12 @@ def test_each_visitor_gets_a_working_csrf_token_from_a_cached_page(client, kz_bi
     )
     assert response.status_code == 302
     assert response["Location"] == "/ru" + DETAIL
+
+
+def test_pages_are_kept_in_process_memory_and_only_the_version_is_shared(client, kz_bill):
+    client.get(DETAIL)
+    client.get("/bills/?q=anything-at-all")
+    shared_keys = [key for key in cache._cache if "web:page:" in key]
+    local_keys = [key for key in caches["pages"]._cache if "web:page:" in key]
+    assert shared_keys == []
+    assert len(local_keys) == 2

@@ -175,6 +175,14 @@ else:
 
 # Rendered public pages are cached until the record changes, and at most this long (0: off).
 WEB_CACHE_SECONDS = env.int("WEB_CACHE_SECONDS", default=300)
+# The pages themselves live in each web process's own memory, bounded in count: a flood of
+# distinct query strings then costs that process a few MB, never Redis memory the broker needs.
+# Only the record version (bills.page_cache) is shared, in the default cache.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": env.int("WEB_CACHE_MAX_PAGES", default=500)},
+}
 
 # Celery: Redis when REDIS_URL is set; else kombu's filesystem transport (no server needed).
 if REDIS_URL:

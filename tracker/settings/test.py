@@ -6,12 +6,12 @@ DATABASE_URL and REDIS_URL, when set, select the real PostgreSQL and Redis as el
 import os
 
 from .local import *  # noqa: F403
-from .local import DATABASES
+from .local import CACHES, DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 # Public pages uncached in tests (bills.page_cache); the page-cache tests turn it on themselves.
 WEB_CACHE_SECONDS = 0
 # Rate limits high enough for the suite's own requests; tests of the limits set their own.
