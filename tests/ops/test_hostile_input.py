@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bills.backup import record_counts
+from bills.filters import BillFilter
 from events.models import Alert, Delivery, Subscription
 from tests.ops.public_urls import public_urls
 from tests.ops.records import build_private_data, build_record
@@ -66,18 +67,10 @@ hostile = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.dates().map(str),
 )
+# The bill list's filters (from the filterset itself, so a new one is fuzzed too), then the
+# other pages' query keys.
 QUERY_KEYS = [
-    "q",
-    "jurisdiction",
-    "chamber",
-    "status",
-    "subject",
-    "closing_within",
-    "introduced_after",
-    "introduced_before",
-    "action_after",
-    "action_before",
-    "sort",
+    *BillFilter.base_filters,
     "page",
     "bill",
     "language",
