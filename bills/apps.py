@@ -1,22 +1,17 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
+from bills import db_triggers
+
 
 def _drop_sqlite_triggers(sender, using, **kwargs):
-    from django.db import connections
-
-    from bills.db_triggers import sqlite_drop
-
-    sqlite_drop(connections[using])
+    db_triggers.sqlite_drop(connections[using])
 
 
 def _recreate_sqlite_triggers(sender, using, **kwargs):
-    from django.db import connections
-
-    from bills.db_triggers import sqlite_recreate
-
-    sqlite_recreate(connections[using])
+    db_triggers.sqlite_recreate(connections[using])
 
 
 class BillsConfig(AppConfig):
@@ -27,7 +22,3 @@ class BillsConfig(AppConfig):
         # SQLite loses triggers when a migration rebuilds a table: see bills/db_triggers.py.
         pre_migrate.connect(_drop_sqlite_triggers, sender=self)
         post_migrate.connect(_recreate_sqlite_triggers, sender=self)
-        # Cached public pages start a new version whenever the record changes (bills.page_cache).
-        from bills.page_cache import connect_signals
-
-        connect_signals()

@@ -1,35 +1,66 @@
-"""The legislative record: jurisdictions, chambers, bills, votes, sources and signing windows.
+"""The legislative record: jurisdictions, chambers, bills, their timelines (actions and advocacy
+events), votes, sources, signing rules and signing windows.
 
 Vocabulary follows Open Civic Data and Popolo (jurisdiction, chamber classification lower/upper,
-vote counts by option) so that the record can be exchanged with Open States-style tools later.
+bill actions, vote counts by option) so that the record can be exchanged with Open States-style
+tools. Each fact is stored once: a vote hangs off the action it decided and takes its bill,
+chamber and date from it. A bill's status, dates and signing windows are derived from its
+timeline by bills.changes, never typed in.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from bills.choices import (
+    ADVOCACY_CLASSIFICATIONS,
+    CHAMBER_ACTIONS,
+    VOTE_RESULT_OF_ACTION,
+    BillStatus,
+    ChamberKind,
+    Classification,
+    DatePrecision,
+    RuleTrigger,
+    Visibility,
+    WindowStatus,
+)
 from bills.translation import LocalizedMixin
 from bills.validation import (
     date_precision_errors,
-    jurisdiction_today,
     raise_if,
     related_or_none,
+    validate_timezone,
 )
 
-
-class DatePrecision(models.TextChoices):
-    """How much of a date the source gives. A month-precision date is stored as its first day."""
-
-    DAY = "day", _("day")
-    MONTH = "month", _("month")
-    UNKNOWN = "unknown", _("unknown")
+__all__ = [
+    "Bill",
+    "BillStatus",
+    "Chamber",
+    "Classification",
+    "DatePrecision",
+    "Event",
+    "Jurisdiction",
+    "MemberVote",
+    "SigningRule",
+    "SigningRuleStep",
+    "SigningWindow",
+    "Source",
+    "Subject",
+    "Visibility",
+    "Vote",
+]
 
 
 def date_precision_constraint(prefix: str, date_field: str, precision_field: str):
@@ -51,6 +82,10 @@ def date_precision_constraint(prefix: str, date_field: str, precision_field: str
     )
 
 
+def _add(errors: dict[str, list[Any]], field: str, message: Any) -> None:
+    errors.setdefault(field, []).append(message)
+
+
 class Jurisdiction(LocalizedMixin, models.Model):
     class Classification(models.TextChoices):
         COUNTRY = "country", _("country")
@@ -69,7 +104,9 @@ class Jurisdiction(LocalizedMixin, models.Model):
         max_length=16, choices=Classification.choices, default=Classification.COUNTRY
     )
     timezone = models.CharField(
-        max_length=64, help_text=_("IANA time zone, e.g. Asia/Almaty; deadlines are dates there.")
+        max_length=64,
+        validators=[validate_timezone],
+        help_text=_("IANA time zone, e.g. Asia/Almaty; deadlines are dates there."),
     )
     languages = models.CharField(
         max_length=64, blank=True, help_text=_("Official languages, comma-separated: kk,ru")
@@ -97,12 +134,14 @@ class Jurisdiction(LocalizedMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    def today(self, *, now: datetime.datetime | None = None) -> datetime.date:
+        """Today's date in the jurisdiction: deadlines are dates in its time zone (in Almaty it
+        may already be tomorrow in UTC)."""
+        return (now or timezone.now()).astimezone(ZoneInfo(self.timezone)).date()
+
 
 class Chamber(LocalizedMixin, models.Model):
-    class Classification(models.TextChoices):
-        LOWER = "lower", _("lower house")
-        UPPER = "upper", _("upper house")
-        UNICAMERAL = "unicameral", _("unicameral")
+    Classification = ChamberKind
 
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="chambers"
@@ -110,7 +149,7 @@ class Chamber(LocalizedMixin, models.Model):
     name = models.CharField(_("name (English)"), max_length=200)
     name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
-    classification = models.CharField(max_length=16, choices=Classification.choices)
+    classification = models.CharField(max_length=16, choices=ChamberKind.choices)
     seats = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("Number of seats; blank where no source gives it.")
     )
@@ -134,22 +173,63 @@ class Chamber(LocalizedMixin, models.Model):
         return f"{self.name} ({self.jurisdiction.code})"
 
     def clean(self) -> None:
-        if self.pk and self.seats is not None:
-            too_many = [v for v in self.votes.all() if v.counted_total() > self.seats]
-            if too_many:
-                raise ValidationError(
-                    {
-                        "seats": _(
+        errors: dict[str, list[Any]] = {}
+        if self.jurisdiction_id and self.classification:
+            # A legislature is either unicameral or has lower and upper houses, never both.
+            others = set(
+                Chamber.objects.filter(jurisdiction_id=self.jurisdiction_id)
+                .exclude(pk=self.pk)
+                .values_list("classification", flat=True)
+            )
+            uni = ChamberKind.UNICAMERAL
+            if (self.classification == uni and others) or (
+                self.classification != uni and uni in others
+            ):
+                _add(
+                    errors,
+                    "classification",
+                    _(
+                        "A legislature has either one unicameral chamber or lower and upper "
+                        "houses, not both: %(j)s already has %(others)s."
+                    )
+                    % {
+                        "j": self.jurisdiction.code,
+                        "others": ", ".join(str(ChamberKind(o).label) for o in sorted(others)),
+                    },
+                )
+        if self.pk:
+            saved = Chamber.objects.filter(pk=self.pk).first()
+            if saved is not None and saved.jurisdiction_id != self.jurisdiction_id:
+                acts = Event.objects.filter(chamber=self).count()
+                bills = Bill.objects.filter(originating_chamber=self).count()
+                if acts or bills:
+                    _add(
+                        errors,
+                        "jurisdiction",
+                        _(
+                            "This chamber has %(acts)d recorded act(s) and originated %(bills)d "
+                            "bill(s) in %(j)s: it cannot move to another jurisdiction. Create "
+                            "the other jurisdiction's chamber instead."
+                        )
+                        % {"acts": acts, "bills": bills, "j": saved.jurisdiction.code},
+                    )
+            if self.seats is not None:
+                totals = [
+                    v.counted_total()
+                    for v in Vote.objects.filter(action__chamber=self)
+                    if v.counted_total() > self.seats
+                ]
+                if totals:
+                    _add(
+                        errors,
+                        "seats",
+                        _(
                             "%(count)d recorded vote(s) in this chamber count more members than "
                             "%(seats)d seats (largest: %(total)d)."
                         )
-                        % {
-                            "count": len(too_many),
-                            "seats": self.seats,
-                            "total": max(v.counted_total() for v in too_many),
-                        }
-                    }
-                )
+                        % {"count": len(totals), "seats": self.seats, "total": max(totals)},
+                    )
+        raise_if(errors)
 
 
 class Subject(LocalizedMixin, models.Model):
@@ -201,16 +281,13 @@ class Source(models.Model):
             )
         )
 
-
-class BillStatus(models.TextChoices):
-    INTRODUCED = "introduced", _("introduced")
-    PASSED_LOWER = "passed-lower", _("passed lower house")
-    PASSED_UPPER = "passed-upper", _("passed upper house")
-    AWAITING_SIGNATURE = "awaiting-signature", _("awaiting signature")
-    ENACTED = "enacted", _("enacted")
-    VETOED = "vetoed", _("vetoed")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    FAILED = "failed", _("failed")
+    def latest_day(self) -> datetime.date | None:
+        """The latest day the publication date allows (a month-precision date: its last day)."""
+        if self.published_on is None:
+            return None
+        if self.published_precision == DatePrecision.MONTH:
+            return self.published_on + relativedelta(day=31)
+        return self.published_on
 
 
 class Bill(LocalizedMixin, models.Model):
@@ -233,7 +310,7 @@ class Bill(LocalizedMixin, models.Model):
     )
     subjects = models.ManyToManyField(Subject, blank=True, related_name="bills")
     sources = models.ManyToManyField(Source, blank=True, related_name="bills")
-    # Derived from the bill's actions by bills.services.bill_refresh_status, never typed in.
+    # Derived from the bill's timeline by bills.changes.bill_derive, never typed in.
     status = models.CharField(
         max_length=24, choices=BillStatus.choices, default=BillStatus.INTRODUCED, editable=False
     )
@@ -269,34 +346,194 @@ class Bill(LocalizedMixin, models.Model):
         return self.short_title or self.title
 
     def clean(self) -> None:
+        errors: dict[str, list[Any]] = {}
         chamber = self.originating_chamber
         if (
             chamber is not None
             and self.jurisdiction_id
             and (chamber.jurisdiction_id != self.jurisdiction_id)
         ):
-            raise ValidationError(
-                {
-                    "originating_chamber": _(
-                        "%(chamber)s belongs to another jurisdiction than this bill's."
-                    )
-                    % {"chamber": chamber}
-                }
+            _add(
+                errors,
+                "originating_chamber",
+                _("%(chamber)s belongs to another jurisdiction than this bill's.")
+                % {"chamber": chamber},
             )
+        if self.pk and self.jurisdiction_id:
+            elsewhere = (
+                Event.objects.filter(bill_id=self.pk, chamber__isnull=False)
+                .exclude(chamber__jurisdiction_id=self.jurisdiction_id)
+                .count()
+            )
+            if elsewhere:
+                _add(
+                    errors,
+                    "jurisdiction",
+                    _(
+                        "%(n)d act(s) on this bill's timeline were taken by chambers of its "
+                        "jurisdiction: the bill cannot move to another one."
+                    )
+                    % {"n": elsewhere},
+                )
+        raise_if(errors)
 
     def display_title(self) -> str:
         """Short title if there is one, in the active language where entered."""
         return self.localized("short_title") or self.localized("title")
 
 
+class EventQuerySet(models.QuerySet):
+    def public(self) -> EventQuerySet:
+        """Only events anyone may see."""
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def legislative(self) -> EventQuerySet:
+        """Only legislative actions (the OCD vocabulary), not advocacy events."""
+        return self.exclude(classification__in=ADVOCACY_CLASSIFICATIONS)
+
+
+class Event(LocalizedMixin, models.Model):
+    """One entry on a bill's timeline: a legislative action or an advocacy event."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="events")
+    order = models.PositiveIntegerField(help_text=_("Position on the bill's timeline."))
+    classification = models.CharField(max_length=32, choices=Classification.choices)
+    chamber = models.ForeignKey(
+        Chamber,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("The acting chamber, for legislative actions."),
+    )
+    actor = models.CharField(
+        max_length=300, blank=True, help_text=_("Who acted, for advocacy events.")
+    )
+    description = models.TextField(_("description (English)"))
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    # A public event cites at least one source (bills.timeline); only internal notes may not.
+    sources = models.ManyToManyField(Source, blank=True, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["bill", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["bill", "order"], name="event_order_unique_per_bill"),
+            # A passage is a chamber's act: the bill's status is derived from which one acted.
+            models.CheckConstraint(
+                condition=~Q(classification__in=["passage", "veto-override-passage"])
+                | Q(chamber__isnull=False),
+                name="event_chamber_act_has_chamber",
+            ),
+            models.CheckConstraint(
+                condition=Q(classification__in=Classification.values),
+                name="event_classification_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="event_visibility_valid"
+            ),
+            date_precision_constraint("event", "date", "date_precision"),
+        ]
+        indexes = [
+            models.Index(fields=["visibility", "-date"], name="event_visibility_date_idx"),
+            # The Atom feed of changes: the latest public events first.
+            models.Index(fields=["visibility", "-updated_at"], name="event_visibility_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bill} #{self.order}: {self.classification}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[Any]] = {}
+        for field, message in date_precision_errors(
+            self.date, self.date_precision, "date", "date_precision"
+        ).items():
+            _add(errors, field, message)
+        bill = related_or_none(self, "bill")
+        chamber = related_or_none(self, "chamber")
+        if (
+            bill is not None
+            and chamber is not None
+            and chamber.jurisdiction_id != bill.jurisdiction_id
+        ):
+            _add(
+                errors,
+                "chamber",
+                _("%(chamber)s is a chamber of another jurisdiction than this bill's (%(j)s).")
+                % {"chamber": chamber, "j": bill.jurisdiction.code},
+            )
+        if self.classification in CHAMBER_ACTIONS and chamber is None:
+            _add(
+                errors,
+                "chamber",
+                _("Say which chamber acted: a %(c)s is a chamber's act.")
+                % {"c": self.get_classification_display()},
+            )
+        if self.date is not None and bill is not None and self.date > bill.jurisdiction.today():
+            _add(errors, "date", _("An event cannot be dated in the future."))
+        if (
+            self.date is not None
+            and bill is not None
+            and bill.introduced_on is not None
+            and self.date < bill.introduced_on
+            and self.is_public
+            and self.is_legislative
+            and self.classification != Classification.INTRODUCTION
+        ):
+            _add(
+                errors,
+                "date",
+                _(
+                    "This act is dated %(date)s, before the bill's introduction on %(intro)s. "
+                    "Correct one of the dates."
+                )
+                % {"date": self.date.isoformat(), "intro": bill.introduced_on.isoformat()},
+            )
+        if self.pk and not self.is_legislative:
+            vote = Vote.objects.filter(action_id=self.pk).first()
+            if vote is not None:
+                _add(
+                    errors,
+                    "classification",
+                    _("A vote decided this event: it is a legislative act, not an advocacy event."),
+                )
+        raise_if(errors)
+
+    @property
+    def is_legislative(self) -> bool:
+        return self.classification not in ADVOCACY_CLASSIFICATIONS
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+
 class Vote(LocalizedMixin, models.Model):
+    """The counts of the act a chamber voted on. Its bill, chamber and date are the action's:
+    stored once, so a vote and its action cannot disagree."""
+
     class Result(models.TextChoices):
         PASS = "pass", _("passed")
         FAIL = "fail", _("failed")
 
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="votes")
-    chamber = models.ForeignKey(Chamber, on_delete=models.PROTECT, related_name="votes")
-    date = models.DateField()
+    action = models.OneToOneField(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="vote",
+        help_text=_("The act this vote decided (its bill, chamber and date)."),
+    )
     motion = models.CharField(_("motion (English)"), max_length=300)
     motion_ru = models.CharField(_("motion (Russian)"), max_length=300, blank=True)
     motion_kk = models.CharField(_("motion (Kazakh)"), max_length=300, blank=True)
@@ -309,12 +546,13 @@ class Vote(LocalizedMixin, models.Model):
     unanimous = models.BooleanField(
         default=False, help_text=_("The source says unanimous: no votes against, no abstentions.")
     )
+    # Sources for the counts beyond the action's own (which cite the act itself).
     sources = models.ManyToManyField(Source, blank=True, related_name="votes")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["date", "id"]
+        ordering = ["action__date", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(result__in=["pass", "fail"]), name="vote_result_valid"
@@ -336,69 +574,69 @@ class Vote(LocalizedMixin, models.Model):
                 ),
                 name="vote_unanimous_coherent",
             ),
-            models.UniqueConstraint(
-                fields=["bill", "chamber", "date", "motion"], name="vote_unique_motion_per_day"
-            ),
         ]
-        indexes = [models.Index(fields=["bill", "date"], name="vote_bill_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.chamber.name} {self.date}: {self.motion} ({self.result})"
+        action = related_or_none(self, "action")
+        where = f"{action.chamber.name if action.chamber else '?'} {action.date}" if action else ""
+        return f"{where}: {self.motion} ({self.result})"
 
     def clean(self) -> None:
         """Row and cross-table rules, with messages for the admin (also enforced in the DB)."""
         errors: dict[str, list[Any]] = {}
-
-        def add(field: str, message: Any) -> None:
-            errors.setdefault(field, []).append(message)
-
-        bill = related_or_none(self, "bill")
-        chamber = related_or_none(self, "chamber")
-        if (
-            bill is not None
-            and chamber is not None
-            and chamber.jurisdiction_id != bill.jurisdiction_id
-        ):
-            add(
-                "chamber",
-                _("%(chamber)s is a chamber of another jurisdiction than this bill's (%(j)s).")
-                % {"chamber": chamber, "j": bill.jurisdiction.code},
-            )
+        action = related_or_none(self, "action")
+        chamber = action.chamber if action is not None else None
+        if action is not None:
+            if not action.is_legislative:
+                _add(
+                    errors, "action", _("A vote decides a legislative act, not an advocacy event.")
+                )
+            elif chamber is None:
+                _add(
+                    errors,
+                    "action",
+                    _("A vote is a chamber's: say on the action which chamber voted."),
+                )
+            expected = VOTE_RESULT_OF_ACTION.get(action.classification)
+            if expected is not None and self.result and self.result != expected:
+                _add(
+                    errors,
+                    "result",
+                    _("The action says %(act)s, so the vote's result is '%(result)s'.")
+                    % {
+                        "act": action.get_classification_display(),
+                        "result": self.Result(expected).label,
+                    },
+                )
         if chamber is not None and chamber.seats is not None:
             if self.yes_count is not None and self.yes_count > chamber.seats:
-                add(
+                _add(
+                    errors,
                     "yes_count",
                     _("%(n)d yes votes is more than the chamber's %(seats)d seats.")
                     % {"n": self.yes_count, "seats": chamber.seats},
                 )
             elif self.counted_total() > chamber.seats:
-                add(
+                _add(
+                    errors,
                     "yes_count",
                     _("The counts add up to %(n)d, more than the chamber's %(seats)d seats.")
                     % {"n": self.counted_total(), "seats": chamber.seats},
                 )
-        if self.date is not None:
-            if bill is not None and bill.introduced_on and self.date < bill.introduced_on:
-                add(
-                    "date",
-                    _("The vote is dated before the bill's introduction on %(d)s.")
-                    % {"d": bill.introduced_on.isoformat()},
-                )
-            today = jurisdiction_today(bill.jurisdiction if bill is not None else None)
-            if self.date > today:
-                add("date", _("A vote cannot be dated in the future."))
         yes, no, abstain = self.yes_count, self.no_count, self.abstain_count
         if self.result == self.Result.PASS and yes is not None and no is not None and yes <= no:
-            add(
+            _add(
+                errors,
                 "result",
                 _("The counts contradict the result: %(yes)d yes against %(no)d no is not a pass.")
                 % {"yes": yes, "no": no},
             )
         if self.unanimous:
             if self.result != self.Result.PASS:
-                add("unanimous", _("A unanimous vote is a passed vote."))
+                _add(errors, "unanimous", _("A unanimous vote is a passed vote."))
             if no or abstain:
-                add(
+                _add(
+                    errors,
                     "unanimous",
                     _("A unanimous vote has no votes against and no abstentions."),
                 )
@@ -417,9 +655,29 @@ class Vote(LocalizedMixin, models.Model):
             )
         )
 
+    def member_vote_errors(self, options: Sequence[str]) -> list[str]:
+        """Where the source lists each member's vote, the list agrees with the counts."""
+        tally = {option: 0 for option in MemberVote.Option.values}
+        for option in options:
+            tally[option] = tally.get(option, 0) + 1
+        errors = []
+        for option, field in MemberVote.COUNT_FIELDS.items():
+            count = getattr(self, field)
+            if count is not None and count != tally[option]:
+                errors.append(
+                    _("The member votes list %(n)d '%(option)s' but the count says %(count)d.")
+                    % {
+                        "n": tally[option],
+                        "option": MemberVote.Option(option).label,
+                        "count": count,
+                    }
+                )
+        return errors
+
 
 class MemberVote(models.Model):
-    """One member's vote, where the source lists them (optional)."""
+    """One member's vote, where the source lists them (optional). Members are legislators,
+    public figures; nobody else is named in a vote."""
 
     class Option(models.TextChoices):
         YES = "yes", _("yes")
@@ -427,6 +685,14 @@ class MemberVote(models.Model):
         ABSTAIN = "abstain", _("abstain")
         ABSENT = "absent", _("absent")
         NOT_VOTING = "not-voting", _("not voting")
+
+    COUNT_FIELDS = {
+        "yes": "yes_count",
+        "no": "no_count",
+        "abstain": "abstain_count",
+        "absent": "absent_count",
+        "not-voting": "not_voting_count",
+    }
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="member_votes")
     member_name = models.CharField(max_length=200)
@@ -449,9 +715,7 @@ class MemberVote(models.Model):
 class SigningRule(models.Model):
     """How long the executive has to sign or return a bill, as data, citing the law behind it."""
 
-    class Trigger(models.TextChoices):
-        FINAL_APPROVAL = "final-approval", _("final approval by the last chamber")
-        EXECUTIVE_RECEIPT = "executive-receipt", _("receipt by the executive (presentment)")
+    Trigger = RuleTrigger
 
     class Lapse(models.TextChoices):
         BECOMES_LAW = "becomes-law", _("becomes law without signature")
@@ -469,7 +733,7 @@ class SigningRule(models.Model):
     # trigger (better than an invented date).
     in_force_from = models.DateField(null=True, blank=True)
     in_force_until = models.DateField(null=True, blank=True)
-    trigger = models.CharField(max_length=24, choices=Trigger.choices)
+    trigger = models.CharField(max_length=24, choices=RuleTrigger.choices)
     lapse_effect = models.CharField(max_length=16, choices=Lapse.choices)
     lapse_note = models.CharField(max_length=500, blank=True)
     alert_days = models.JSONField(
@@ -499,6 +763,15 @@ class SigningRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
+
+    def clean(self) -> None:
+        days = self.alert_days
+        if not isinstance(days, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in days
+        ):
+            raise ValidationError(
+                {"alert_days": _("A list of whole days, 0 or more, before the earliest close.")}
+            )
 
 
 class SigningRuleStep(models.Model):
@@ -549,14 +822,11 @@ class SigningRuleStep(models.Model):
 
 
 class SigningWindow(models.Model):
-    """The time the executive has for one bill. Bounds while the receipt date is unknown."""
+    """The time the executive has for one bill. Bounds while the receipt date is unknown.
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        SIGNED = "signed", _("signed")
-        VETOED = "vetoed", _("vetoed")
-        BECAME_LAW = "became-law", _("became law")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+    Derived data: written only by bills.changes from the bill's timeline and the rules."""
+
+    Status = WindowStatus
 
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="windows")
     rule = models.ForeignKey(SigningRule, on_delete=models.PROTECT, related_name="windows")
@@ -566,7 +836,9 @@ class SigningWindow(models.Model):
     received_on = models.DateField(null=True, blank=True)
     closes_earliest = models.DateField()
     closes_latest = models.DateField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        max_length=16, choices=WindowStatus.choices, default=WindowStatus.OPEN
+    )
     closed_on = models.DateField(null=True, blank=True)
     opened_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

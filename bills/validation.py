@@ -1,41 +1,43 @@
-"""Validation rules shared by model clean() methods (admin forms) and the write services.
+"""Rules shared by the models' validation, stated once with their messages.
 
-The same cross-table rules are enforced again by database triggers (migration
-bills/0003_record_triggers) so that no path, not even a raw .save(), can store an invalid vote.
+Model clean() methods (which the admin's forms and every service's full_clean() run) call these;
+the cross-table rules are enforced again by database triggers (bills.db_triggers), so that no
+path, not even a raw .save(), stores a record that breaks them.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from functools import cache
+from typing import Any
+from zoneinfo import available_timezones
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-if TYPE_CHECKING:
-    from bills.models import Jurisdiction
+from bills.choices import DatePrecision
 
 
-def jurisdiction_today(jurisdiction: Jurisdiction | None) -> datetime.date:
-    """Today's date in the jurisdiction (in Almaty it may already be 'tomorrow' in UTC)."""
-    now = timezone.now()
-    if jurisdiction is not None and jurisdiction.timezone:
-        try:
-            return now.astimezone(ZoneInfo(jurisdiction.timezone)).date()
-        except (ValueError, KeyError):
-            pass
-    return now.date()
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    """A jurisdiction's deadlines are dates in its time zone: it must be a real IANA zone."""
+    if value not in _timezones():
+        raise ValidationError(
+            _("Unknown IANA time zone: %(tz)s (e.g. Asia/Almaty)."),
+            code="timezone",
+            params={"tz": value},
+        )
 
 
 def date_precision_errors(
     date: datetime.date | None, precision: str, date_field: str, precision_field: str
 ) -> dict[str, str]:
     """The date/precision pair agrees: unknown has no date, month is stored as day 1."""
-    from bills.models import DatePrecision
-
     if precision == DatePrecision.UNKNOWN and date is not None:
         return {date_field: _("A date whose precision is 'unknown' must be left blank.")}
     if precision in (DatePrecision.DAY, DatePrecision.MONTH) and date is None:
