@@ -1,9 +1,14 @@
 """Backup and restore of the public record (and, on request, the internal events) as JSON.
 
-What is written: jurisdictions, chambers, subjects, sources, bills, votes, member votes, timeline
-events, signing rules with their steps, and signing windows, with their primary keys, so that a
-restore is the same record. What is not: subscribers, alerts and deliveries (people, not the
-record), staff accounts, and the audit history. Internal events only with `include_internal`.
+What is written: jurisdictions, chambers, subjects, sources, bills, timeline events, votes,
+member votes, signing rules with their steps, and signing windows, with their primary keys, so
+that a restore is the same record. What is not: subscribers, alerts and deliveries (people, not
+the record), staff accounts, and the audit history. Internal events only with `include_internal`.
+
+A restore validates every row as the services validate it (full_clean), requires a source for
+every public event, and derives each bill again from its imported timeline (bills.changes): a
+file whose status, dates or signing windows disagree with what its timelines give is refused, so
+what is restored is what the record's one derivation says, with the file's ids and timestamps.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, models, transaction
 
+from bills.changes import bill_derive
 from bills.models import (
     Bill,
     Chamber,
+    Event,
     Jurisdiction,
     MemberVote,
     SigningRule,
@@ -30,12 +37,24 @@ from bills.models import (
     SigningWindow,
     Source,
     Subject,
+    Visibility,
     Vote,
 )
-from events.models import Event, Visibility
+from bills.timeline import sources_required
 
 FORMAT = "bill-tracker-record"
-VERSION = 1
+VERSION = 2  # 2: the timeline is part of the record app; a vote hangs off its action
+# What a restore checks against the derivation of each imported timeline.
+DERIVED_WINDOW_FIELDS = (
+    "rule_id",
+    "triggered_earliest",
+    "triggered_latest",
+    "received_on",
+    "closes_earliest",
+    "closes_latest",
+    "status",
+    "closed_on",
+)
 
 # In dependency order: each model refers only to models before it.
 RECORD_MODELS: tuple[type[models.Model], ...] = (
@@ -44,9 +63,9 @@ RECORD_MODELS: tuple[type[models.Model], ...] = (
     Subject,
     Source,
     Bill,
+    Event,
     Vote,
     MemberVote,
-    Event,
     SigningRule,
     SigningRuleStep,
     SigningWindow,
@@ -104,7 +123,9 @@ def _parse(data: Any) -> list[dict[str, Any]]:
         raise RecordImportError(f'not a record export: expected "format": "{FORMAT}"')
     if data.get("version") != VERSION:
         raise RecordImportError(
-            f"unsupported export version {data.get('version')!r}; this code reads {VERSION}"
+            f"unsupported export version {data.get('version')!r}; this code reads {VERSION} "
+            "(version 1 files predate the timeline's move into the record: restore them with "
+            "the release that wrote them, then export again)"
         )
     objects = data.get("objects")
     if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
@@ -135,24 +156,56 @@ def record_import(*, data: Any) -> dict[str, int]:
         )
     counts: dict[str, int] = {}
     try:
-        for position, wrapped in enumerate(serializers.deserialize("python", objects)):
-            instance = wrapped.object
+        for position, row in enumerate(objects):
+            for wrapped in serializers.deserialize("python", [row]):
+                _import_row(position, wrapped)
+                label = _label(type(wrapped.object))
+                counts[label] = counts.get(label, 0) + 1
+        _reset_sequences()
+        for event in Event.objects.filter(visibility=Visibility.PUBLIC).order_by("pk"):
             try:
-                # Field-level checks only: cross-row rules are the database's constraints and
-                # triggers, which see the rows as they are inserted.
-                instance.clean_fields()
+                sources_required(visibility=event.visibility, sources=event.sources.all())
             except ValidationError as exc:
-                raise RecordImportError(
-                    f"row {position} ({_label(type(instance))} {instance.pk}): {exc.messages}"
-                ) from exc
-            wrapped.save()
-            counts[_label(type(instance))] = counts.get(_label(type(instance)), 0) + 1
+                raise RecordImportError(f"{event}: {' '.join(exc.messages)}") from exc
+        disagree = [bill for bill in Bill.objects.order_by("pk") if not _derives_as_stored(bill)]
     except DeserializationError as exc:
         raise RecordImportError(f"unreadable row: {exc}") from exc
+    except ValidationError as exc:
+        raise RecordImportError(f"the record breaks a rule: {' '.join(exc.messages)}") from exc
     except DatabaseError as exc:
         raise RecordImportError(f"the database refused a row: {exc}") from exc
-    _reset_sequences()
+    if disagree:
+        raise RecordImportError(
+            "the status, dates or signing windows in the file are not what the timelines give "
+            f"(bills {', '.join(b.slug for b in disagree[:5])}): it was not written by "
+            "export_record from a consistent record"
+        )
     return counts
+
+
+def _derived(bill: Bill) -> tuple[Any, ...]:
+    windows = bill.windows.order_by("id").values_list(*DERIVED_WINDOW_FIELDS)
+    return (bill.status, bill.introduced_on, bill.last_action_on, list(windows))
+
+
+def _derives_as_stored(bill: Bill) -> bool:
+    """Derive the bill from its imported timeline; True if the file's derived facts match (the
+    rows, their ids and timestamps are then left as the file has them)."""
+    stored = _derived(bill)
+    derived = bill_derive(bill=bill)
+    return _derived(derived) == stored
+
+
+def _import_row(position: int, wrapped: Any) -> None:
+    instance = wrapped.object
+    try:
+        # As the services validate: fields, the model's rules, uniqueness and constraints.
+        instance.full_clean()
+    except ValidationError as exc:
+        raise RecordImportError(
+            f"row {position} ({_label(type(instance))} {instance.pk}): {exc.messages}"
+        ) from exc
+    wrapped.save()
 
 
 def record_import_from(stream: IO[str]) -> dict[str, int]:

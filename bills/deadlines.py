@@ -9,7 +9,7 @@ earlier end), so the bounds are simply the chain applied to the two extreme rece
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -34,29 +34,19 @@ class Step:
     extends_past_holidays: bool = False
 
 
-@dataclass(frozen=True)
-class WorkCalendar:
-    """Weekend days and public holidays of one jurisdiction."""
-
-    weekend: frozenset[int] = frozenset({5, 6})
-    holidays: Container[date] = frozenset()
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() not in self.weekend and day not in self.holidays
-
-
-def work_calendar(country: str, subdivision: str = "") -> WorkCalendar:
-    """The `holidays` package's calendar for a country (and subdivision); weekends only if blank."""
+def work_calendar(country: str, subdivision: str = "") -> holidays.HolidayBase:
+    """The `holidays` package's calendar of a country (and subdivision): its weekend, public
+    holidays and working weekend days (Kazakhstan moves some days off onto Saturdays, which are
+    then working days, e.g. 4 May 2024). Blank: Saturday and Sunday off, no holidays."""
     if not country:
-        return WorkCalendar()
-    calendar = holidays.country_holidays(country, subdiv=subdivision or None)
-    # The holidays object fills in years lazily on lookup, so any year works.
-    return WorkCalendar(weekend=frozenset(calendar.weekend), holidays=calendar)
+        return holidays.HolidayBase()
+    # The calendar fills in years lazily on lookup, so any year works.
+    return holidays.country_holidays(country, subdiv=subdivision or None)
 
 
-def step_end(start: date, step: Step, calendar: WorkCalendar | None = None) -> date:
+def step_end(start: date, step: Step, calendar: holidays.HolidayBase | None = None) -> date:
     """The last day of a period of `step.length` units counted from `start` (start excluded)."""
-    calendar = calendar or WorkCalendar()
+    calendar = calendar if calendar is not None else holidays.HolidayBase()
     if step.length < 1:
         raise ValueError("A step's length must be positive.")
     if step.unit == CALENDAR_DAYS:
@@ -64,23 +54,24 @@ def step_end(start: date, step: Step, calendar: WorkCalendar | None = None) -> d
     elif step.unit == CALENDAR_MONTHS:
         # relativedelta clamps to the month's end: 31 January + 1 month = 28 (or 29) February.
         end = start + relativedelta(months=step.length)
-    elif step.unit in (DAYS_EXCLUDING_SUNDAYS, WORKING_DAYS):
+    elif step.unit == WORKING_DAYS:
+        end = calendar.get_nth_working_day(start, step.length)
+    elif step.unit == DAYS_EXCLUDING_SUNDAYS:
         end, counted = start, 0
         while counted < step.length:
             end += timedelta(days=1)
-            if step.unit == DAYS_EXCLUDING_SUNDAYS:
-                counted += end.weekday() != SUNDAY
-            else:
-                counted += calendar.is_working_day(end)
+            counted += end.weekday() != SUNDAY
     else:
         raise ValueError(f"Unknown unit {step.unit!r}; expected one of {', '.join(UNITS)}.")
     if step.extends_past_holidays:
-        while not calendar.is_working_day(end):
-            end += timedelta(days=1)
+        # n = 0: the day itself if it is a working day, else the next working day.
+        end = calendar.get_nth_working_day(end, 0)
     return end
 
 
-def chain_end(start: date, steps: Sequence[Step], calendar: WorkCalendar | None = None) -> date:
+def chain_end(
+    start: date, steps: Sequence[Step], calendar: holidays.HolidayBase | None = None
+) -> date:
     for step in steps:
         start = step_end(start, step, calendar)
     return start
@@ -93,7 +84,7 @@ class Bounds:
 
 
 def receipt_bounds(
-    triggered: Bounds, steps: Sequence[Step], calendar: WorkCalendar | None = None
+    triggered: Bounds, steps: Sequence[Step], calendar: holidays.HolidayBase | None = None
 ) -> Bounds:
     """When the executive may receive the bill: the transmission step takes 0 … its length."""
     before, receipt = _split_at_receipt(steps)
@@ -110,7 +101,7 @@ def close_bounds(
     steps: Sequence[Step],
     *,
     received_on: date | None = None,
-    calendar: WorkCalendar | None = None,
+    calendar: holidays.HolidayBase | None = None,
 ) -> Bounds:
     """When the window closes: bounds while the receipt is unknown, one date once it is known."""
     if triggered.earliest > triggered.latest:

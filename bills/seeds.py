@@ -1,9 +1,9 @@
 """Loading the seed data in seeds/ through the record services, idempotently.
 
-`seeds_load` reads seeds/kazakhstan.yaml (and any other record file given), validates its shape,
-and creates or updates rows through bills.services / events.services, all in one transaction:
-bad seed data raises SeedError and nothing is written. Signing rules (seeds/signing_rules.yaml)
-are loaded by bills.signing.rules_load, owned by the signing module.
+`seeds_load` reads seeds/kazakhstan.yaml (and any other record file given) and the signing rules
+(seeds/signing_rules.yaml, `rules_load`), validates their shape, and creates or updates rows
+through bills.services and bills.timeline, all in one transaction and one record batch (each
+bill derived once, at the end): bad seed data raises SeedError and nothing is written.
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bills import services as bill_services
-from bills import signing
-from bills.models import Bill, Chamber, Jurisdiction, Source, Subject, Vote
-from events import services as event_services
-from events.models import Event
+from bills import timeline
+from bills.changes import record_batch, record_changed
+from bills.models import Bill, Chamber, Event, Jurisdiction, SigningRule, Source, Subject, Vote
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 RECORD_FILES = ("kazakhstan.yaml",)
@@ -266,51 +265,43 @@ class _Loader:
             "visibility": data.get("visibility") or "public",
         }
         sources = self.source_list(data.get("sources"), f"{where}.sources")
-        vote = self.vote_load(bill, chamber, date, data.get("vote"), sources, where)
-        if vote is not None:
-            fields["vote"] = vote
+        vote = self.vote_fields(data.get("vote"), where)
         existing = Event.objects.filter(bill=bill, order=data["order"]).first()
         if existing is None:
-            event_services.event_record(bill=bill, order=data["order"], sources=sources, **fields)
+            event = timeline.event_record(bill=bill, order=data["order"], sources=sources, **fields)
             self.report.add("events", "created")
         else:
-            _, changed = event_services.event_update(event=existing, sources=sources, **fields)
+            event, changed = timeline.event_update(
+                event=existing, data={**fields, "sources": sources}
+            )
             self.report.add("events", "updated" if changed else "unchanged")
+        if vote is not None:
+            self.vote_load(event, vote)
 
-    def vote_load(
-        self,
-        bill: Bill,
-        chamber: Chamber | None,
-        date: datetime.date | None,
-        data: dict[str, Any] | None,
-        sources: list[Source],
-        where: str,
-    ) -> Vote | None:
+    def vote_fields(self, data: dict[str, Any] | None, where: str) -> dict[str, Any] | None:
+        """The vote that decided the event (its bill, chamber and date are the event's)."""
         if data is None:
             return None
         where = f"{where}.vote"
         counts = ("yes_count", "no_count", "abstain_count", "absent_count", "not_voting_count")
         _only(data, {"motion", "motion_ru", "motion_kk", "result", "unanimous", *counts}, where)
-        if chamber is None or date is None:
-            raise SeedError(f"{where}: a vote needs its action's chamber and a known date")
-        motion = _req(data, "motion", where)
-        fields: dict[str, Any] = {
+        return {
+            "motion": str(_req(data, "motion", where)),
             "result": _req(data, "result", where),
             "unanimous": bool(data.get("unanimous", False)),
             "motion_ru": str(data.get("motion_ru") or ""),
             "motion_kk": str(data.get("motion_kk") or ""),
             **{c: data.get(c) for c in counts},
         }
-        existing = Vote.objects.filter(bill=bill, chamber=chamber, date=date, motion=motion).first()
+
+    def vote_load(self, event: Event, fields: dict[str, Any]) -> None:
+        existing = Vote.objects.filter(action=event).first()
         if existing is None:
-            vote = event_services.vote_record(
-                bill=bill, chamber=chamber, date=date, motion=motion, sources=sources, **fields
-            )
+            timeline.vote_record(action=event, **fields)
             self.report.add("votes", "created")
-            return vote
-        vote, changed = event_services.vote_update(vote=existing, sources=sources, **fields)
+            return
+        _, changed = timeline.vote_update(vote=existing, data=fields)
         self.report.add("votes", "updated" if changed else "unchanged")
-        return vote
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -326,20 +317,128 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _signing_rules_load(report: SeedReport, path: Path) -> None:
-    """Load the signing rules through the signing module's own loader, when it provides one."""
-    rules_load = getattr(signing, "rules_load", None)
-    if rules_load is None:
-        report.notes.append("signing rules not loaded: bills.signing.rules_load is not available")
-        return
+@dataclass
+class RulesReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    jurisdictions_created: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"signing rules: {len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged; {len(self.jurisdictions_created)} jurisdictions "
+            "created"
+        )
+
+
+RULE_KEYS = {*bill_services.RULE_FIELDS, "steps"}
+STEP_KEYS = set(bill_services.STEP_FIELDS)
+
+
+@transaction.atomic
+def rules_load(*, path: Path | str | None = None, data: dict | None = None) -> RulesReport:
+    """Create or update the signing rules (and any missing jurisdiction) from the YAML file.
+
+    Idempotent: a second run reports everything unchanged. Bills under a changed rule are
+    derived again. Raises ValidationError (and writes nothing) on bad data.
+    """
+    if data is None:
+        data = yaml.safe_load(Path(path or SEEDS_DIR / SIGNING_RULES_FILE).read_text("utf-8"))
+    if not isinstance(data, dict):
+        raise ValidationError("signing rules: expected a mapping at the top level.")
+    report = RulesReport()
+    with record_batch():
+        for spec in data.get("jurisdictions") or []:
+            code = spec.get("code", "") if isinstance(spec, dict) else ""
+            if Jurisdiction.objects.filter(code=code).exists():
+                continue
+            try:
+                bill_services.jurisdiction_upsert(**spec)
+            except TypeError as exc:  # an unknown or missing key in the YAML
+                raise ValidationError(f"jurisdiction {code or '?'}: {exc}") from exc
+            report.jurisdictions_created.append(code)
+        for spec in data.get("rules") or []:
+            rule, outcome = _rule_load(spec)
+            getattr(report, outcome).append(rule.code)
+    return report
+
+
+def _rule_load(spec: Any) -> tuple[SigningRule, str]:
+    if not isinstance(spec, dict):
+        raise ValidationError("signing rule: expected a mapping.")
+    code = str(spec.get("code") or "")
+    where = f"signing rule {code or '?'}"
+    unknown = set(spec) - RULE_KEYS
+    if unknown:
+        raise ValidationError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}.")
+    jurisdiction = Jurisdiction.objects.filter(code=spec.get("jurisdiction")).first()
+    if jurisdiction is None:
+        raise ValidationError(f"{where}: unknown jurisdiction {spec.get('jurisdiction')!r}.")
+    steps = spec.get("steps") or []
+    if not isinstance(steps, list) or not all(isinstance(s, dict) for s in steps):
+        raise ValidationError(f"{where}: steps must be a list of mappings.")
+    for step in steps:
+        if set(step) - STEP_KEYS:
+            raise ValidationError(
+                f"{where}: unknown step key(s) {', '.join(sorted(set(step) - STEP_KEYS))}."
+            )
+    alert_days = spec.get("alert_days", [7, 3, 1, 0])
+    if not isinstance(alert_days, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) for d in alert_days
+    ):
+        raise ValidationError(f"{where}: alert_days must be a list of whole days.")
+    try:
+        in_force_from = _date(spec.get("in_force_from"), f"{where}.in_force_from")
+        in_force_until = _date(spec.get("in_force_until"), f"{where}.in_force_until")
+    except SeedError as exc:
+        raise ValidationError(str(exc)) from exc
+    try:
+        return bill_services.rule_upsert(
+            code=code,
+            jurisdiction=jurisdiction,
+            name=str(spec.get("name", "")),
+            legal_source=" ".join(str(spec.get("legal_source", "")).split()),
+            source_url=str(spec.get("source_url", "")),
+            in_force_from=in_force_from,
+            in_force_until=in_force_until,
+            trigger=str(spec.get("trigger", "")),
+            lapse_effect=str(spec.get("lapse_effect", "")),
+            lapse_note=" ".join(str(spec.get("lapse_note", "")).split()),
+            alert_days=alert_days,
+            steps=steps,
+        )
+    except ValidationError as exc:
+        raise ValidationError(f"{where}: {'; '.join(_messages(exc))}") from exc
+
+
+def _rules_count(report: SeedReport, path: Path) -> None:
     result = rules_load(path=path)
-    # bills.signing.LoadReport: lists of rule codes per outcome, and jurisdictions it created.
     for outcome in ("created", "updated", "unchanged"):
-        count = len(getattr(result, outcome, []) or [])
-        report.counts.setdefault("signing rules", Counter())[outcome] += count
-    created = len(getattr(result, "jurisdictions_created", []) or [])
-    if created:
-        report.counts.setdefault("jurisdictions", Counter())["created"] += created
+        report.counts.setdefault("signing rules", Counter())[outcome] += len(
+            getattr(result, outcome)
+        )
+    if result.jurisdictions_created:
+        report.counts.setdefault("jurisdictions", Counter())["created"] += len(
+            result.jurisdictions_created
+        )
+
+
+def _load_all(report: SeedReport, documents: list[tuple[Path, dict]], rules_path: Path) -> None:
+    loader = _Loader(report)
+    # Order matters: jurisdictions, then the signing rules (windows need them), then the bills
+    # whose recorded actions open windows. The batch around this derives each bill once.
+    for _path, data in documents:
+        loader.sources_load(data.get("sources") or {})
+        loader.subjects_load(data.get("subjects") or [])
+        loader.jurisdictions_load(data.get("jurisdictions") or [])
+    if rules_path.exists():
+        _rules_count(report, rules_path)
+    for _path, data in documents:
+        loader.bills_load(data.get("bills") or [])
+    for bill in loader.bills:
+        # Rules may have been added after the bill's actions: derive it once more.
+        record_changed(bill=bill)
 
 
 def seeds_load(
@@ -355,20 +454,8 @@ def seeds_load(
     documents = [(path, _read_yaml(path)) for path in paths]
     try:
         with transaction.atomic():
-            loader = _Loader(report)
-            # Order matters: jurisdictions, then the signing rules (windows need them), then
-            # the bills whose recorded actions open windows.
-            for _path, data in documents:
-                loader.sources_load(data.get("sources") or {})
-                loader.subjects_load(data.get("subjects") or [])
-                loader.jurisdictions_load(data.get("jurisdictions") or [])
-            if rules_path.exists():
-                _signing_rules_load(report, rules_path)
-            for _path, data in documents:
-                loader.bills_load(data.get("bills") or [])
-            for bill in loader.bills:
-                # Rules may have been added after the bill's actions: sync its window once more.
-                event_services.record_changed(bill=bill)
+            with record_batch():
+                _load_all(report, documents, rules_path)
             if dry_run:
                 transaction.set_rollback(True)
     except ValidationError as exc:

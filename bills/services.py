@@ -1,65 +1,110 @@
-"""Writes to the legislative record: jurisdictions, chambers, subjects, sources, bills.
+"""Writes to the record's reference data and bills: jurisdictions, chambers, subjects, sources,
+bills and signing rules. The timeline (events, votes) is written by bills.timeline.
 
-Every write is a keyword-only service that validates with full_clean() and raises ValidationError,
-so that the admin, the seeds and the tests share one path. `bill_refresh_status` is the one code
-path that derives a bill's status and dates from its public legislative actions.
+Every write is a keyword-only service that validates with full_clean() (bills.updates) and
+raises ValidationError; the admin, the seeds, the imports and the tests all call these. A change
+that a derivation reads (a chamber, a source's date, a rule, a bill's jurisdiction) re-derives
+the bills it touches through bills.changes, in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import Any, Literal, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from bills.changes import record_batch, record_changed
 from bills.models import (
     Bill,
     BillStatus,
     Chamber,
     DatePrecision,
+    Event,
     Jurisdiction,
+    SigningRule,
+    SigningRuleStep,
     Source,
     Subject,
+    Visibility,
 )
+from bills.updates import model_create, model_update
 
 Outcome = Literal["created", "updated", "unchanged"]
-M = TypeVar("M", bound=models.Model)
+
+JURISDICTION_FIELDS = (
+    "code",
+    "name",
+    "name_ru",
+    "name_kk",
+    "ocd_id",
+    "classification",
+    "timezone",
+    "languages",
+    "executive_title",
+    "executive_title_ru",
+    "executive_title_kk",
+    "holiday_country",
+    "holiday_subdivision",
+)
+CHAMBER_FIELDS = ("jurisdiction", "classification", "name", "name_ru", "name_kk", "seats")
+SUBJECT_FIELDS = ("slug", "name", "name_ru", "name_kk")
+SOURCE_FIELDS = ("publisher", "title", "url", "published_on", "published_precision", "note")
+BILL_FIELDS = (
+    "jurisdiction",
+    "slug",
+    "identifier",
+    "title",
+    "title_ru",
+    "title_kk",
+    "short_title",
+    "short_title_ru",
+    "short_title_kk",
+    "summary",
+    "summary_ru",
+    "summary_kk",
+    "originating_chamber",
+    "subjects",
+    "sources",
+)
+RULE_FIELDS = (
+    "code",
+    "jurisdiction",
+    "name",
+    "legal_source",
+    "source_url",
+    "in_force_from",
+    "in_force_until",
+    "trigger",
+    "lapse_effect",
+    "lapse_note",
+    "alert_days",
+)
+STEP_FIELDS = ("label", "length", "unit", "ends_with_receipt", "extends_past_holidays")
 
 
-def _upsert(model: type[M], *, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[M, Outcome]:
-    """Create the row found by `lookup`, or update it to `values`; full_clean before saving.
-
-    Says whether anything changed, so that a second seed run can report 'unchanged'.
-    """
-    obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
-        return obj, "created"
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if not changed:
-        return obj, "unchanged"
-    for name in changed:
-        setattr(obj, name, values[name])
-    obj.full_clean()
-    obj.save()
-    return obj, "updated"
+def _upsert(
+    model: type[Any], *, lookup: Mapping[str, Any], data: Mapping[str, Any], fields: Sequence[str]
+) -> tuple[Any, Outcome, list[str]]:
+    """The row found by `lookup`, created from `data` or updated to it."""
+    found = model._default_manager.filter(**lookup).first()
+    if found is None:
+        return model_create(model=model, data={**lookup, **data}), "created", []
+    found, changed = model_update(instance=found, fields=fields, data=data)
+    return found, ("updated" if changed else "unchanged"), changed
 
 
-def _set_m2m(manager: Any, objects: Iterable[models.Model] | None) -> bool:
-    """Set a many-to-many to exactly `objects` (None: leave it); say whether it changed."""
-    if objects is None:
-        return False
-    wanted = {obj.pk for obj in objects}
-    current = set(manager.values_list("pk", flat=True))
-    if wanted == current:
-        return False
-    manager.set(list(wanted))
-    return True
+def _rederive(bills: QuerySet[Bill]) -> None:
+    with record_batch():
+        for bill in bills.select_related("jurisdiction"):
+            record_changed(bill=bill)
+
+
+# --- Jurisdictions and chambers -----------------------------------------------------------------
 
 
 @transaction.atomic
@@ -80,28 +125,42 @@ def jurisdiction_upsert(
     holiday_subdivision: str = "",
 ) -> tuple[Jurisdiction, Outcome]:
     """Create or update the jurisdiction with this code."""
-    from zoneinfo import available_timezones
-
-    if timezone not in available_timezones():
-        raise ValidationError({"timezone": _("Unknown IANA time zone: %(tz)s") % {"tz": timezone}})
-    return _upsert(
-        Jurisdiction,
-        lookup={"code": code},
-        values={
-            "name": name,
-            "name_ru": name_ru,
-            "name_kk": name_kk,
-            "ocd_id": ocd_id,
-            "classification": classification,
-            "timezone": timezone,
-            "languages": languages,
-            "executive_title": executive_title,
-            "executive_title_ru": executive_title_ru,
-            "executive_title_kk": executive_title_kk,
-            "holiday_country": holiday_country,
-            "holiday_subdivision": holiday_subdivision,
-        },
+    data = {
+        "name": name,
+        "name_ru": name_ru,
+        "name_kk": name_kk,
+        "ocd_id": ocd_id,
+        "classification": classification,
+        "timezone": timezone,
+        "languages": languages,
+        "executive_title": executive_title,
+        "executive_title_ru": executive_title_ru,
+        "executive_title_kk": executive_title_kk,
+        "holiday_country": holiday_country,
+        "holiday_subdivision": holiday_subdivision,
+    }
+    jurisdiction, outcome, changed = _upsert(
+        Jurisdiction, lookup={"code": code}, data=data, fields=JURISDICTION_FIELDS
     )
+    _jurisdiction_changed(jurisdiction, changed)
+    return jurisdiction, outcome
+
+
+@transaction.atomic
+def jurisdiction_update(
+    *, jurisdiction: Jurisdiction, data: Mapping[str, Any]
+) -> tuple[Jurisdiction, list[str]]:
+    jurisdiction, changed = model_update(
+        instance=jurisdiction, fields=JURISDICTION_FIELDS, data=data
+    )
+    _jurisdiction_changed(jurisdiction, changed)
+    return jurisdiction, changed
+
+
+def _jurisdiction_changed(jurisdiction: Jurisdiction, changed: Sequence[str]) -> None:
+    # The time zone dates undated acts and the holidays move deadlines: the windows follow.
+    if {"timezone", "holiday_country", "holiday_subdivision"} & set(changed):
+        _rederive(Bill.objects.filter(jurisdiction=jurisdiction))
 
 
 @transaction.atomic
@@ -114,43 +173,73 @@ def chamber_upsert(
     name_kk: str = "",
     seats: int | None = None,
 ) -> tuple[Chamber, Outcome]:
-    """Create or update the jurisdiction's chamber of this classification (lower/upper/unicameral).
-
-    A legislature is either unicameral or has lower and upper houses, never both kinds.
-    """
-    others = set(
-        jurisdiction.chambers.exclude(classification=classification).values_list(
-            "classification", flat=True
-        )
-    )
-    unicameral = Chamber.Classification.UNICAMERAL
-    if (classification == unicameral and others) or (
-        classification != unicameral and unicameral in others
-    ):
-        raise ValidationError(
-            {
-                "classification": _(
-                    "%(code)s cannot have a unicameral chamber and lower/upper houses at once."
-                )
-                % {"code": jurisdiction.code}
-            }
-        )
-    return _upsert(
+    """Create or update the jurisdiction's chamber of this classification (lower, upper or
+    unicameral)."""
+    chamber, outcome, _changed = _upsert(
         Chamber,
         lookup={"jurisdiction": jurisdiction, "classification": classification},
-        values={"name": name, "name_ru": name_ru, "name_kk": name_kk, "seats": seats},
+        data={"name": name, "name_ru": name_ru, "name_kk": name_kk, "seats": seats},
+        fields=CHAMBER_FIELDS,
     )
+    if outcome == "created":
+        # Another house changes which passage is the final approval.
+        _rederive(Bill.objects.filter(jurisdiction=jurisdiction))
+    return chamber, outcome
+
+
+@transaction.atomic
+def chamber_create(**data: Any) -> Chamber:
+    chamber = model_create(model=Chamber, data=_only(data, CHAMBER_FIELDS))
+    _rederive(Bill.objects.filter(jurisdiction=chamber.jurisdiction))
+    return chamber
+
+
+@transaction.atomic
+def chamber_update(*, chamber: Chamber, data: Mapping[str, Any]) -> tuple[Chamber, list[str]]:
+    chamber, changed = model_update(instance=chamber, fields=CHAMBER_FIELDS, data=data)
+    if {"classification", "jurisdiction"} & set(changed):
+        _rederive(Bill.objects.filter(jurisdiction=chamber.jurisdiction))
+    return chamber, changed
+
+
+@transaction.atomic
+def chamber_delete(*, chamber: Chamber) -> None:
+    """Delete an unused chamber (acts and bills protect the ones in use)."""
+    jurisdiction = chamber.jurisdiction
+    chamber.delete()
+    _rederive(Bill.objects.filter(jurisdiction=jurisdiction))
+
+
+# --- Subjects and sources -----------------------------------------------------------------------
 
 
 @transaction.atomic
 def subject_upsert(
     *, slug: str, name: str, name_ru: str = "", name_kk: str = ""
 ) -> tuple[Subject, Outcome]:
-    return _upsert(
+    subject, outcome, _changed = _upsert(
         Subject,
         lookup={"slug": slug},
-        values={"name": name, "name_ru": name_ru, "name_kk": name_kk},
+        data={"name": name, "name_ru": name_ru, "name_kk": name_kk},
+        fields=SUBJECT_FIELDS,
     )
+    return subject, outcome
+
+
+@transaction.atomic
+def subject_create(**data: Any) -> Subject:
+    return model_create(model=Subject, data=_only(data, SUBJECT_FIELDS))
+
+
+@transaction.atomic
+def subject_update(*, subject: Subject, data: Mapping[str, Any]) -> tuple[Subject, list[str]]:
+    return model_update(instance=subject, fields=SUBJECT_FIELDS, data=data)
+
+
+@transaction.atomic
+def subject_delete(*, subject: Subject) -> None:
+    """A subject is a label: deleting it untags its bills and touches no derived fact."""
+    subject.delete()
 
 
 @transaction.atomic
@@ -169,7 +258,7 @@ def source_get_or_create(
     """
     if published_precision is None:
         published_precision = DatePrecision.DAY if published_on else DatePrecision.UNKNOWN
-    values = {
+    data = {
         "publisher": publisher,
         "title": title,
         "url": url,
@@ -181,8 +270,54 @@ def source_get_or_create(
         lookup: dict[str, Any] = {"url": url}
     else:
         lookup = {"url": "", "publisher": publisher, "title": title, "published_on": published_on}
-    values = {k: v for k, v in values.items() if k not in lookup}
-    return _upsert(Source, lookup=lookup, values=values)
+    data = {k: v for k, v in data.items() if k not in lookup}
+    source, outcome, changed = _upsert(Source, lookup=lookup, data=data, fields=SOURCE_FIELDS)
+    _source_changed(source, changed)
+    return source, outcome
+
+
+@transaction.atomic
+def source_create(**data: Any) -> Source:
+    return model_create(model=Source, data=_only(data, SOURCE_FIELDS))
+
+
+@transaction.atomic
+def source_update(*, source: Source, data: Mapping[str, Any]) -> tuple[Source, list[str]]:
+    source, changed = model_update(instance=source, fields=SOURCE_FIELDS, data=data)
+    _source_changed(source, changed)
+    return source, changed
+
+
+def _source_changed(source: Source, changed: Sequence[str]) -> None:
+    # A source's date bounds the acts it reports when they have no date of their own.
+    if {"published_on", "published_precision"} & set(changed):
+        _rederive(Bill.objects.filter(events__sources=source).distinct())
+
+
+@transaction.atomic
+def source_delete(*, source: Source) -> None:
+    """Delete a source, unless it is the only citation of a public event."""
+    orphaned = [
+        event
+        for event in Event.objects.filter(sources=source, visibility=Visibility.PUBLIC)
+        if event.sources.count() == 1
+    ]
+    if orphaned:
+        raise ValidationError(
+            _(
+                "This source is the only citation of %(n)d public event(s) (%(events)s): cite "
+                "another source there first."
+            )
+            % {"n": len(orphaned), "events": ", ".join(str(e) for e in orphaned[:5])}
+        )
+    bills = list(Bill.objects.filter(events__sources=source).distinct())
+    source.delete()
+    with record_batch():
+        for bill in bills:
+            record_changed(bill=bill)
+
+
+# --- Bills --------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -205,117 +340,168 @@ def bill_upsert(
     sources: Iterable[Source] | None = None,
 ) -> tuple[Bill, Outcome]:
     """Create or update the bill with this slug. Status and dates are derived, never set here."""
-    bill, outcome = _upsert(
-        Bill,
-        lookup={"slug": slug},
-        values={
-            "jurisdiction": jurisdiction,
-            "title": title,
-            "title_ru": title_ru,
-            "title_kk": title_kk,
-            "short_title": short_title,
-            "short_title_ru": short_title_ru,
-            "short_title_kk": short_title_kk,
-            "summary": summary,
-            "summary_ru": summary_ru,
-            "summary_kk": summary_kk,
-            "identifier": identifier,
-            "originating_chamber": originating_chamber,
-        },
-    )
-    m2m_changed = _set_m2m(bill.subjects, subjects)
-    m2m_changed = _set_m2m(bill.sources, sources) or m2m_changed
-    if m2m_changed and outcome == "unchanged":
-        outcome = "updated"
+    data: dict[str, Any] = {
+        "jurisdiction": jurisdiction,
+        "title": title,
+        "title_ru": title_ru,
+        "title_kk": title_kk,
+        "short_title": short_title,
+        "short_title_ru": short_title_ru,
+        "short_title_kk": short_title_kk,
+        "summary": summary,
+        "summary_ru": summary_ru,
+        "summary_kk": summary_kk,
+        "identifier": identifier,
+        "originating_chamber": originating_chamber,
+    }
+    if subjects is not None:
+        data["subjects"] = list(subjects)
+    if sources is not None:
+        data["sources"] = list(sources)
+    bill, outcome, changed = _upsert(Bill, lookup={"slug": slug}, data=data, fields=BILL_FIELDS)
+    if "jurisdiction" in changed:
+        record_changed(bill=bill)
     return bill, outcome
 
 
-def _status_from_actions(bill: Bill, actions: Iterable[Any]) -> tuple[str, Any, Any]:
-    """Walk the public legislative actions in timeline order; return (status, introduced, last)."""
-    from events.models import Classification as C
-
-    lower, upper, uni = (
-        Chamber.Classification.LOWER,
-        Chamber.Classification.UPPER,
-        Chamber.Classification.UNICAMERAL,
-    )
-    chambers_needed = set(bill.jurisdiction.chambers.values_list("classification", flat=True))
-    if not chambers_needed or uni in chambers_needed:
-        chambers_needed = {uni}
-    status: str = BillStatus.INTRODUCED
-    introduced_on = None
-    last_action_on = None
-    passed: set[str] = set()
-    overridden: set[str] = set()
-    for action in actions:
-        if action.date is not None and (last_action_on is None or action.date > last_action_on):
-            last_action_on = action.date
-        kind = action.classification
-        chamber_kind = action.chamber.classification if action.chamber_id else None
-        if kind == C.INTRODUCTION:
-            status = BillStatus.INTRODUCED
-            if introduced_on is None:
-                introduced_on = action.date
-        elif kind == C.PASSAGE and chamber_kind is not None:
-            passed.add(chamber_kind)
-            if chamber_kind == uni or {lower, upper} <= passed:
-                status = BillStatus.AWAITING_SIGNATURE
-            elif chamber_kind == lower:
-                status = BillStatus.PASSED_LOWER
-            else:
-                status = BillStatus.PASSED_UPPER
-        elif kind in (C.EXECUTIVE_SIGNATURE, C.BECAME_LAW):
-            status = BillStatus.ENACTED
-        elif kind == C.EXECUTIVE_VETO:
-            status = BillStatus.VETOED
-            overridden = set()
-        elif kind == C.VETO_OVERRIDE_PASSAGE and chamber_kind is not None:
-            # An override needs every chamber of the legislature (e.g. US Const. art. I s. 7).
-            overridden.add(chamber_kind)
-            if chambers_needed <= overridden:
-                status = BillStatus.ENACTED
-        elif kind == C.WITHDRAWAL:
-            status = BillStatus.WITHDRAWN
-        elif kind == C.FAILURE:
-            status = BillStatus.FAILED
-    return status, introduced_on, last_action_on
+@transaction.atomic
+def bill_create(**data: Any) -> Bill:
+    return model_create(model=Bill, data=_only(data, BILL_FIELDS))
 
 
 @transaction.atomic
-def bill_refresh_status(*, bill: Bill) -> Bill:
-    """Derive status, introduced_on and last_action_on from the bill's PUBLIC legislative actions.
+def bill_delete(*, bill: Bill) -> None:
+    """Delete a bill with its timeline, windows, alerts and subscriptions (CASCADE)."""
+    bill.delete()
 
-    The one code path for the derived fields: internal events and advocacy events never change
-    the public status. Saves (and records history) only when something changed.
-    """
-    from events.models import Event
 
-    bill = Bill.objects.select_for_update().select_related("jurisdiction").get(pk=bill.pk)
-    actions = (
-        Event.objects.filter(bill=bill)
-        .public()
-        .legislative()
-        .select_related("chamber")
-        .order_by("order", "id")
-    )
-    status, introduced_on, last_action_on = _status_from_actions(bill, actions)
-    if introduced_on is not None:
-        early = bill.votes.filter(date__lt=introduced_on).order_by("date").first()
-        if early is not None:
+@transaction.atomic
+def bill_update(*, bill: Bill, data: Mapping[str, Any]) -> tuple[Bill, list[str]]:
+    bill, changed = model_update(instance=bill, fields=BILL_FIELDS, data=data)
+    if "jurisdiction" in changed:
+        record_changed(bill=bill)
+    return bill, changed
+
+
+# --- Signing rules ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rule_upsert(
+    *,
+    code: str,
+    jurisdiction: Jurisdiction,
+    name: str,
+    legal_source: str,
+    trigger: str,
+    lapse_effect: str,
+    steps: Sequence[Mapping[str, Any]],
+    source_url: str = "",
+    in_force_from: datetime.date | None = None,
+    in_force_until: datetime.date | None = None,
+    lapse_note: str = "",
+    alert_days: Sequence[int] = (7, 3, 1, 0),
+) -> tuple[SigningRule, Outcome]:
+    """Create or update the signing rule with this code and its chain of steps (in order, each a
+    mapping of STEP_FIELDS). The bills whose windows it governs are derived again."""
+    data = {
+        "jurisdiction": jurisdiction,
+        "name": name,
+        "legal_source": legal_source,
+        "source_url": source_url,
+        "in_force_from": in_force_from,
+        "in_force_until": in_force_until,
+        "trigger": trigger,
+        "lapse_effect": lapse_effect,
+        "lapse_note": lapse_note,
+        "alert_days": sorted(set(alert_days), reverse=True),
+    }
+    rule = SigningRule.objects.filter(code=code).first()
+    if rule is None:
+        return rule_create(code=code, **data, steps=steps), "created"
+    _rule, changed = rule_update(rule=rule, data=data, steps=steps)
+    return rule, ("updated" if changed else "unchanged")
+
+
+@transaction.atomic
+def rule_create(*, steps: Sequence[Mapping[str, Any]], **data: Any) -> SigningRule:
+    rule = model_create(model=SigningRule, data=_only(data, RULE_FIELDS))
+    rule_steps_set(rule=rule, steps=steps)
+    rule_changed(rule=rule)
+    return rule
+
+
+@transaction.atomic
+def rule_update(
+    *,
+    rule: SigningRule,
+    data: Mapping[str, Any],
+    steps: Sequence[Mapping[str, Any]] | None = None,
+) -> tuple[SigningRule, list[str]]:
+    """Change a rule (and, given `steps`, its whole chain); the bills it governs follow."""
+    rule, changed = model_update(instance=rule, fields=RULE_FIELDS, data=data)
+    if steps is not None and rule_steps_set(rule=rule, steps=steps):
+        changed.append("steps")
+    if changed:
+        rule_changed(rule=rule)
+    return rule, changed
+
+
+def rule_steps_set(*, rule: SigningRule, steps: Sequence[Mapping[str, Any]]) -> bool:
+    """Make the rule's chain exactly `steps`; say whether it changed."""
+    if not steps:
+        raise ValidationError(
+            _("Signing rule %(code)s needs at least one step.") % {"code": rule.code}
+        )
+    receipt_steps = sum(bool(step.get("ends_with_receipt")) for step in steps)
+    if rule.trigger == SigningRule.Trigger.EXECUTIVE_RECEIPT and receipt_steps:
+        raise ValidationError(
+            _("Signing rule %(code)s runs from the receipt: it has no transmission step.")
+            % {"code": rule.code}
+        )
+    wanted = [
+        {"order": i, **{f: step.get(f) for f in STEP_FIELDS}} for i, step in enumerate(steps, 1)
+    ]
+    for step in wanted:
+        step["ends_with_receipt"] = bool(step["ends_with_receipt"])
+        step["extends_past_holidays"] = bool(step["extends_past_holidays"])
+    current = [
+        {"order": s.order, **{f: getattr(s, f) for f in STEP_FIELDS}} for s in rule.steps.all()
+    ]
+    if current == wanted:
+        return False
+    rule.steps.all().delete()
+    for step in wanted:
+        row = SigningRuleStep(rule=rule, **step)
+        try:
+            row.full_clean()
+        except ValidationError as exc:
             raise ValidationError(
-                _(
-                    "The introduction dated %(intro)s would come after the vote of %(vote)s "
-                    "(%(motion)s). Correct one of the dates."
-                )
-                % {
-                    "intro": introduced_on.isoformat(),
-                    "vote": early.date.isoformat(),
-                    "motion": early.motion,
-                }
-            )
-    new = {"status": status, "introduced_on": introduced_on, "last_action_on": last_action_on}
-    if any(getattr(bill, name) != value for name, value in new.items()):
-        for name, value in new.items():
-            setattr(bill, name, value)
-        bill.save(update_fields=[*new, "updated_at"])
-    return bill
+                _("Signing rule %(code)s, step %(n)d: %(errors)s")
+                % {"code": rule.code, "n": step["order"], "errors": " ".join(exc.messages)}
+            ) from exc
+        row.save()
+    return True
+
+
+def rule_changed(*, rule: SigningRule) -> None:
+    """Derive again the bills whose windows the rule may govern: those with a window, or at or
+    past the executive stage, in its jurisdiction."""
+    executive_stage = [
+        BillStatus.AWAITING_SIGNATURE,
+        BillStatus.ENACTED,
+        BillStatus.VETOED,
+        BillStatus.WITHDRAWN,
+    ]
+    _rederive(
+        Bill.objects.filter(jurisdiction=rule.jurisdiction)
+        .filter(Q(windows__isnull=False) | Q(status__in=executive_stage))
+        .distinct()
+    )
+
+
+def _only(data: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    return dict(data)

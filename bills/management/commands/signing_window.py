@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bills.models import SigningRule
-from bills.signing import window_compute
+from bills.rules import window_compute
 
 
 def _parse_date(value: str, what: str) -> datetime.date:
