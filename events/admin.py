@@ -1,19 +1,17 @@
-"""Admin for the timeline, alerts, subscriptions and the outbox.
+"""Admin for alerts, subscriptions and the outbox: read-only.
 
-Events are edited like votes: every save or delete ends in record_changed (status, window, alert).
-Alerts and deliveries are read-only (the alerting code writes them). Subscriber e-mail addresses
-never appear in changelists; only superusers can see or search them, on the change page.
+Alerts and deliveries are written by the alerting code alone, and never deleted here: a deleted
+delivery would be created again by the next fan-out, and its mail sent twice. Subscriber e-mail
+addresses never appear in changelists; only superusers can see or search them, on the change
+page. A subscription can be deleted (an erasure request), through its service.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from bills.admin import RollbackOnRuleErrorMixin
-from bills.models import Bill
-from events.models import Alert, Delivery, Event, Subscription, Visibility
-from events.services import record_changed
+from events.models import Alert, Delivery, Subscription
+from events.subscriptions import subscription_delete
 
 
 class ReadOnlyAdminMixin:
@@ -24,50 +22,13 @@ class ReadOnlyAdminMixin:
         return False
 
 
-@admin.register(Event)
-class EventAdmin(RollbackOnRuleErrorMixin, SimpleHistoryAdmin):
-    list_display = ["bill", "order", "classification", "chamber", "date", "visibility"]
-    list_filter = [
-        "visibility",
-        "classification",
-        "date_precision",
-        "bill__jurisdiction",
-        "chamber",
-    ]
-    search_fields = [
-        "description",
-        "description_ru",
-        "description_kk",
-        "actor",
-        "bill__title",
-        "bill__short_title",
-    ]
-    list_select_related = ["bill", "chamber", "chamber__jurisdiction"]
-    autocomplete_fields = ["bill", "sources"]
-    raw_id_fields = ["vote"]
-    ordering = ["bill", "order"]
-
-    def save_model(self, request, obj, form, change):
-        became_public = obj.visibility == Visibility.PUBLIC and (
-            not change or "visibility" in form.changed_data
-        )
-        super().save_model(request, obj, form, change)
-        record_changed(bill=obj.bill, new_public_events=[obj] if became_public else [])
-
-    def delete_model(self, request, obj):
-        bill = obj.bill
-        super().delete_model(request, obj)
-        record_changed(bill=bill)
-
-    def delete_queryset(self, request, queryset):
-        bills = list(Bill.objects.filter(events__in=queryset).distinct())
-        super().delete_queryset(request, queryset)
-        for bill in bills:
-            record_changed(bill=bill)
+class WrittenByTheOutboxMixin(ReadOnlyAdminMixin):
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AlertAdmin(WrittenByTheOutboxMixin, admin.ModelAdmin):
     list_display = ["kind", "bill", "threshold_days", "window", "event", "created_at"]
     list_filter = ["kind", "bill__jurisdiction"]
     search_fields = ["bill__title", "bill__short_title"]
@@ -104,9 +65,16 @@ class SubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
 
+    def delete_model(self, request, obj):
+        subscription_delete(subscription=obj)
+
+    def delete_queryset(self, request, queryset):
+        for subscription in queryset:
+            subscription_delete(subscription=subscription)
+
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DeliveryAdmin(WrittenByTheOutboxMixin, admin.ModelAdmin):
     list_display = ["__str__", "alert", "subscription", "status", "attempts", "sent_at"]
     list_filter = ["status", "alert__kind"]
     search_fields = ["alert__bill__title", "last_error"]
