@@ -23,9 +23,9 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from bills.models import Bill, SigningRule, SigningWindow
-from bills.signing import jurisdiction_today
-from events.models import Alert, Delivery, Event, Subscription
+from bills.models import Bill, Event, SigningRule, SigningWindow
+from events.enqueue import deliveries_enqueue
+from events.models import Alert, Delivery, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -111,20 +111,6 @@ def _fan_out(*, where: str, params: list, stamp: Any) -> int:
         return max(cursor.rowcount, 0)
 
 
-def _enqueue_deliveries(delivery_ids: list[int]) -> None:
-    if not delivery_ids:
-        return
-
-    def publish() -> None:
-        from events.tasks import send_delivery
-
-        for delivery_id in delivery_ids:
-            send_delivery.delay(delivery_id)
-
-    # robust: a broker outage must not undo or fail the caller; the sweeper re-enqueues.
-    transaction.on_commit(publish, robust=True)
-
-
 @transaction.atomic
 def deadlines_scan(*, as_of: datetime.date | None = None) -> ScanReport:
     """Raise the threshold and overdue alerts due for every open window, each exactly once.
@@ -145,7 +131,7 @@ def deadlines_scan(*, as_of: datetime.date | None = None) -> ScanReport:
         .order_by("id")
     )
     for rule in rules:
-        today = as_of or jurisdiction_today(rule.jurisdiction, stamp_time)
+        today = as_of or rule.jurisdiction.today(now=stamp_time)
         # Overdue: the latest possible deadline has passed and nothing closed the window.
         report.overdue += _insert_window_alerts(
             rule_id=rule.pk,
@@ -181,7 +167,7 @@ def deadlines_scan(*, as_of: datetime.date | None = None) -> ScanReport:
                     alert__created_at=stamp_time, status=Delivery.Status.PENDING
                 ).values_list("id", flat=True)
             )
-            _enqueue_deliveries(ids)
+            deliveries_enqueue(ids)
     logger.info("%s", report)
     return report
 
@@ -194,7 +180,7 @@ def alert_raise_for_event(*, event: Event) -> Alert | None:
     enqueued only after that transaction commits. Returns None for events that alert nobody
     (internal or advocacy events) and when the alert was already raised.
     """
-    if not event.is_legislative or event.visibility != "public":
+    if not event.is_legislative or not event.is_public:
         return None
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     sql = (  # noqa: S608
@@ -207,7 +193,7 @@ def alert_raise_for_event(*, event: Event) -> Alert | None:
             return None  # raised before
     alert = Alert.objects.get(kind=Alert.Kind.NEW_ACTION, event=event)
     if _fan_out(where="a.id = %s", params=[alert.pk], stamp=stamp):
-        _enqueue_deliveries(list(alert.deliveries.values_list("id", flat=True)))
+        deliveries_enqueue(list(alert.deliveries.values_list("id", flat=True)))
     return alert
 
 
@@ -221,5 +207,5 @@ def alert_fan_out(*, alert: Alert) -> list[int]:
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     _fan_out(where="a.id = %s", params=[alert.pk], stamp=stamp)
     ids = list(alert.deliveries.filter(status=Delivery.Status.PENDING).values_list("id", flat=True))
-    _enqueue_deliveries(ids)
+    deliveries_enqueue(ids)
     return ids

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 
 from bills.models import SigningWindow
 from events.models import Alert, Delivery, Subscription
-from events.subscriptions import unsubscribe_url
+from events.tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def _mail_context(delivery: Delivery) -> dict:
         "bill_title": bill.display_title(),
         "jurisdiction": bill.jurisdiction.localized("name"),
         "executive": bill.jurisdiction.localized("executive_title"),
-        "bill_url": settings.SITE_URL + reverse("bills:bill_detail", args=[bill.slug]),
+        "bill_url": settings.SITE_URL + reverse("web:bill_detail", args=[bill.slug]),
         "unsubscribe_url": unsubscribe_url(delivery.subscription),
         "following_jurisdiction": delivery.subscription.jurisdiction_id is not None,
     }

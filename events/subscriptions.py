@@ -9,80 +9,28 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bills.models import Bill, Jurisdiction
-from events.models import Subscription
+from events.delivery import SWEEP_BATCH, SWEEP_GRACE
+from events.enqueue import confirmation_enqueue
+from events.models import Delivery, Subscription
+from events.tokens import (
+    CONFIRM_MAX_AGE,
+    confirm_url,
+    subscription_from_confirm_token,
+    subscription_from_unsubscribe_token,
+)
 
 logger = logging.getLogger(__name__)
 
-CONFIRM_SALT = "events.subscription.confirm"
-UNSUBSCRIBE_SALT = "events.subscription.unsubscribe"
-CONFIRM_MAX_AGE = datetime.timedelta(days=3)
 PURGE_AFTER = datetime.timedelta(days=7)
-
-
-# --- Signed links -------------------------------------------------------------------------------
-
-
-def confirm_token(subscription: Subscription) -> str:
-    return signing.dumps(subscription.pk, salt=CONFIRM_SALT)
-
-
-def unsubscribe_token(subscription: Subscription) -> str:
-    # No expiry: an unsubscribe link in a years-old mail must still work.
-    return signing.dumps(subscription.pk, salt=UNSUBSCRIBE_SALT)
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def confirm_url(subscription: Subscription) -> str:
-    with translation.override(subscription.language):
-        return _absolute(reverse("events:confirm", args=[confirm_token(subscription)]))
-
-
-def unsubscribe_url(subscription: Subscription) -> str:
-    with translation.override(subscription.language):
-        return _absolute(reverse("events:unsubscribe", args=[unsubscribe_token(subscription)]))
-
-
-def _subscription_from(
-    token: str, *, salt: str, max_age: datetime.timedelta | None, lock: bool = False
-) -> Subscription:
-    try:
-        pk = signing.loads(token, salt=salt, max_age=max_age)
-    except signing.SignatureExpired:
-        raise ValidationError(
-            _("This link has expired. Please subscribe again to get a new one."), code="expired"
-        ) from None
-    except signing.BadSignature:
-        raise ValidationError(_("This link is not valid."), code="invalid") from None
-    rows = Subscription.objects.select_for_update() if lock else Subscription.objects
-    subscription = rows.filter(pk=pk).first()
-    if subscription is None:
-        raise ValidationError(_("This link is no longer valid."), code="gone")
-    return subscription
-
-
-def subscription_from_confirm_token(token: str, *, lock: bool = False) -> Subscription:
-    """The subscription a confirmation link names; ValidationError if bad, expired or gone."""
-    return _subscription_from(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE, lock=lock)
-
-
-def subscription_from_unsubscribe_token(token: str, *, lock: bool = False) -> Subscription:
-    """The subscription an unsubscribe link names (links never expire)."""
-    return _subscription_from(token, salt=UNSUBSCRIBE_SALT, max_age=None, lock=lock)
 
 
 # --- Services -----------------------------------------------------------------------------------
@@ -132,14 +80,7 @@ def subscription_request(
     subscription.confirmation_sent_at = None
     subscription.full_clean()
     subscription.save()
-    subscription_id = subscription.pk
-
-    def publish() -> None:
-        from events.tasks import send_confirmation
-
-        send_confirmation.delay(subscription_id)
-
-    transaction.on_commit(publish, robust=True)
+    confirmation_enqueue(subscription.pk)
     return subscription
 
 
@@ -166,12 +107,16 @@ def subscription_unsubscribe(*, token: str) -> Subscription:
         subscription.status = Subscription.Status.UNSUBSCRIBED
         subscription.unsubscribed_at = timezone.now()
         subscription.save(update_fields=["status", "unsubscribed_at"])
-        from events.models import Delivery
-
         subscription.deliveries.filter(status=Delivery.Status.PENDING).update(
             status=Delivery.Status.CANCELLED
         )
     return subscription
+
+
+@transaction.atomic
+def subscription_delete(*, subscription: Subscription) -> None:
+    """Erase a subscription and its delivery records (a subscriber's request)."""
+    subscription.delete()
 
 
 @transaction.atomic
@@ -222,8 +167,6 @@ def confirmation_send(*, subscription_id: int) -> bool:
 def confirmations_due(*, now: datetime.datetime | None = None) -> list[int]:
     """Pending subscriptions still owed a confirmation mail a while after the request (the
     publish after the request was lost, e.g. while Redis was down)."""
-    from events.delivery import SWEEP_BATCH, SWEEP_GRACE
-
     now = now or timezone.now()
     return list(
         Subscription.objects.filter(

@@ -1,0 +1,41 @@
+"""Publishing the outbox's tasks, after the transaction that wrote their rows commits.
+
+The services that write deliveries, or owe a confirmation mail, call these. Tasks import the
+services and never the reverse, so tasks are named here, not imported (events.apps registers
+them in every process). A lost publish is harmless: rows stay pending and the outbox sweeper
+re-enqueues them (events.tasks.sweep_outbox).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from celery import current_app
+from django.db import transaction
+
+SEND_DELIVERY = "events.tasks.send_delivery"
+SEND_CONFIRMATION = "events.tasks.send_confirmation"
+
+
+def task_publish(name: str, *args: object) -> None:
+    """Publish one task now, by name, carrying only ids."""
+    current_app.signature(name, args=args).delay()
+
+
+def deliveries_enqueue(delivery_ids: Iterable[int]) -> None:
+    """Send these deliveries once the caller's transaction commits."""
+    ids = list(delivery_ids)
+    if not ids:
+        return
+
+    def publish() -> None:
+        for delivery_id in ids:
+            task_publish(SEND_DELIVERY, delivery_id)
+
+    # robust: a broker outage must not undo or fail the caller; the sweeper re-enqueues.
+    transaction.on_commit(publish, robust=True)
+
+
+def confirmation_enqueue(subscription_id: int) -> None:
+    """Mail the confirmation link once the caller's transaction commits."""
+    transaction.on_commit(lambda: task_publish(SEND_CONFIRMATION, subscription_id), robust=True)
