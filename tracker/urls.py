@@ -1,11 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 from django_otp.admin import OTPAdminSite
 
-from bills.views import ping
 from tracker.healthcheck import healthz
+from web.views import ping
 
 # The admin requires a verified TOTP device (django-otp) on top of the password; failed logins
 # are counted and locked out by django-axes (settings.AXES_*). Enrol a device with
@@ -22,8 +21,6 @@ urlpatterns = [
 ]
 # Public pages: English at unprefixed URLs, Russian under /ru/, Kazakh under /kk/.
 urlpatterns += i18n_patterns(
-    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
-    path("alerts/", include("events.urls")),
-    path("", include("bills.urls")),
+    path("", include("web.urls")),
     prefix_default_language=False,
 )

@@ -19,14 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from bills.models import Bill, Jurisdiction, SigningWindow
-from bills.selectors import event_list_feed, window_list_calendar
-from bills.templatetags.bills_tags import date_precise
-from events.models import Event
+from bills.models import Bill, Event, Jurisdiction, SigningWindow
+from web.selectors import event_list_feed, window_list_calendar
+from web.templatetags.web_tags import date_precise
 
 
 class _EventFeed(Feed):
-    """Atom entries for public events (the items come from bills.selectors.event_list_feed)."""
+    """Atom entries for public events (the items come from web.selectors.event_list_feed)."""
 
     feed_type = Atom1Feed
     subtitle = gettext_lazy("Public actions, votes and events on the bills we follow.")
@@ -42,7 +41,7 @@ class _EventFeed(Feed):
         return "\n".join(lines)
 
     def item_link(self, item: Event) -> str:
-        return reverse("bills:bill_detail", args=[item.bill.slug]) + f"#event-{item.pk}"
+        return reverse("web:bill_detail", args=[item.bill.slug]) + f"#event-{item.pk}"
 
     def item_pubdate(self, item: Event) -> dt.datetime:
         return item.created_at
@@ -57,7 +56,7 @@ class ChangesFeed(_EventFeed):
     title = gettext_lazy("Bill tracker: latest changes")
 
     def link(self) -> str:
-        return reverse("bills:bill_list")
+        return reverse("web:bill_list")
 
     def items(self) -> list[Event]:
         return event_list_feed()
@@ -73,7 +72,7 @@ class BillChangesFeed(_EventFeed):
         return _("%(bill)s: latest changes") % {"bill": obj.display_title()}
 
     def link(self, obj: Bill) -> str:
-        return reverse("bills:bill_detail", args=[obj.slug])
+        return reverse("web:bill_detail", args=[obj.slug])
 
     def items(self, obj: Bill) -> list[Event]:
         return event_list_feed(bill=obj)
@@ -81,7 +80,7 @@ class BillChangesFeed(_EventFeed):
 
 def _window_events(request: HttpRequest, window: SigningWindow) -> list[icalendar.Event]:
     bill = window.bill
-    url = request.build_absolute_uri(reverse("bills:bill_detail", args=[bill.slug]))
+    url = request.build_absolute_uri(reverse("web:bill_detail", args=[bill.slug]))
     title = bill.display_title()
     description = "\n".join(
         [

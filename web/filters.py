@@ -14,7 +14,7 @@ from django.db.models import F, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bills.models import Bill, BillStatus, Chamber, Jurisdiction, SigningWindow, Subject
-from bills.selectors import bill_filter_closing_within, bill_search
+from web.selectors import bill_filter_closing_within, bill_search
 
 
 class LocalizedChoiceField(forms.ModelChoiceField):

@@ -34,6 +34,9 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
+from bills.backup import RECORD_MODELS
+from bills.models import Bill, Event, Vote
+
 logger = logging.getLogger(__name__)
 VERSION_KEY = "web:record-version"
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
@@ -104,20 +107,16 @@ def _bump() -> None:
         logger.warning("could not start a new record version in the cache", exc_info=True)
 
 
-def record_changed(**kwargs) -> None:
+def record_written(**kwargs) -> None:
     """Signal receiver: the public record changed; after commit, start a new version."""
     transaction.on_commit(_bump, robust=True)
 
 
 def connect_signals() -> None:
-    from bills.backup import RECORD_MODELS
-    from bills.models import Bill, Vote
-    from events.models import Event
-
     for model in RECORD_MODELS:
         uid = f"page-cache-{model._meta.label_lower}"
-        post_save.connect(record_changed, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(record_changed, sender=model, dispatch_uid=uid + "-delete")
+        post_save.connect(record_written, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(record_written, sender=model, dispatch_uid=uid + "-delete")
     for through in (
         Bill.subjects.through,
         Bill.sources.through,
@@ -125,5 +124,5 @@ def connect_signals() -> None:
         Event.sources.through,
     ):
         m2m_changed.connect(
-            record_changed, sender=through, dispatch_uid=f"page-cache-{through._meta.label_lower}"
+            record_written, sender=through, dispatch_uid=f"page-cache-{through._meta.label_lower}"
         )

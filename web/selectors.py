@@ -9,16 +9,24 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from bills.models import Bill, BillStatus, Jurisdiction, SigningWindow, Source, Subject, Vote
-from events.models import Event
+from bills.models import (
+    Bill,
+    BillStatus,
+    Event,
+    Jurisdiction,
+    SigningWindow,
+    Source,
+    Subject,
+    Visibility,
+    Vote,
+)
 
 RECENT_BILLS = 10
 SOONEST_WINDOWS = 10
@@ -28,11 +36,6 @@ FEED_ITEMS = 50
 
 # The order of a bill's life, for the dashboard board (columns) and the status filter.
 STATUS_ORDER = list(BillStatus)
-
-
-def local_today(tz_name: str, *, now: dt.datetime | None = None) -> dt.date:
-    """Today's date in a jurisdiction's time zone: deadlines are dates there, not in UTC."""
-    return (now or timezone.now()).astimezone(ZoneInfo(tz_name)).date()
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class WindowProgress:
 
 def window_progress(window: SigningWindow, *, now: dt.datetime | None = None) -> WindowProgress:
     """The countdown and bar of one window; `window.bill.jurisdiction` must be loaded already."""
-    today = local_today(window.bill.jurisdiction.timezone, now=now)
+    today = window.bill.jurisdiction.today(now=now)
     start, end = window.triggered_earliest, window.closes_latest
     span = max((end - start).days, 1)
 
@@ -203,8 +206,6 @@ def bill_search(queryset: QuerySet[Bill], text: str) -> QuerySet[Bill]:
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
         query = SearchQuery(text, config="simple", search_type="websearch")
         return queryset.filter(search_vector=query).annotate(
             search_rank=SearchRank(F("search_vector"), query)
@@ -229,13 +230,13 @@ def bill_search(queryset: QuerySet[Bill], text: str) -> QuerySet[Bill]:
 def bill_filter_closing_within(queryset: QuerySet[Bill], days: int) -> QuerySet[Bill]:
     """Bills with an open window whose earliest close is within `days` days of today.
 
-    'Today' is the jurisdiction's local date, so one extra query reads the time zones in use.
+    'Today' is each jurisdiction's local date, so one extra query reads the jurisdictions.
     """
     condition = Q()
-    for tz_name in Jurisdiction.objects.order_by().values_list("timezone", flat=True).distinct():
-        until = local_today(tz_name) + dt.timedelta(days=days)
+    for jurisdiction in Jurisdiction.objects.order_by("pk"):
+        until = jurisdiction.today() + dt.timedelta(days=days)
         condition |= Q(
-            jurisdiction__timezone=tz_name,
+            jurisdiction=jurisdiction,
             windows__status=SigningWindow.Status.OPEN,
             windows__closes_earliest__lte=until,
         )
@@ -270,8 +271,9 @@ def bill_detail(*, bill: Bill) -> BillDetail:
     """A bill's subjects, sources, PUBLIC timeline, votes and windows, in a fixed number of queries.
 
     Queries: subjects, sources, the public events (with chamber and vote), their sources, the
-    votes (with chamber), their sources and the windows (with rule): seven, whatever the size of
-    the timeline. Internal events are filtered out here and never reach a template.
+    votes of public actions (with the action's chamber), their sources and the windows (with
+    rule): seven, whatever the size of the timeline. Internal events, and votes on them, are
+    filtered out here and never reach a template.
     """
     events = list(
         Event.objects.public()
@@ -281,10 +283,10 @@ def bill_detail(*, bill: Bill) -> BillDetail:
         .order_by("order")
     )
     votes = list(
-        Vote.objects.filter(bill=bill)
-        .select_related("chamber")
+        Vote.objects.filter(action__bill=bill, action__visibility=Visibility.PUBLIC)
+        .select_related("action__chamber")
         .prefetch_related("sources")
-        .order_by("date", "id")
+        .order_by("action__date", "id")
     )
     windows = []
     for window in (

@@ -12,16 +12,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from events.forms import SubscribeForm
 from events.models import Subscription
 from events.subscriptions import (
     subscription_confirm,
-    subscription_from_confirm_token,
-    subscription_from_unsubscribe_token,
     subscription_request,
     subscription_unsubscribe,
 )
-from tracker.ratelimit import rate_limited
+from events.tokens import subscription_from_confirm_token, subscription_from_unsubscribe_token
+from web.forms import SubscribeForm
+from web.ratelimit import rate_limited
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -41,18 +40,18 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                return redirect("events:subscribe_sent")
+                return redirect("web:subscribe_sent")
         context = {"form": form, **form.followed()}
-        return render(request, "events/subscribe.html", context, status=400)
+        return render(request, "web/alerts/subscribe.html", context, status=400)
     form = SubscribeForm(
         initial={"bill": request.GET.get("bill"), "jurisdiction": request.GET.get("jurisdiction")}
     )
-    return render(request, "events/subscribe.html", {"form": form, **form.followed()})
+    return render(request, "web/alerts/subscribe.html", {"form": form, **form.followed()})
 
 
 @require_safe
 def subscribe_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "events/subscribe_sent.html")
+    return render(request, "web/alerts/subscribe_sent.html")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -62,11 +61,11 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method == "POST":
             subscription = subscription_confirm(token=token)
-            return render(request, "events/confirmed.html", {"subscription": subscription})
+            return render(request, "web/alerts/confirmed.html", {"subscription": subscription})
         subscription_from_confirm_token(token)
     except ValidationError as exc:
-        return render(request, "events/invalid_link.html", {"errors": exc.messages}, status=400)
-    return render(request, "events/confirm.html", {"token": token})
+        return render(request, "web/alerts/invalid_link.html", {"errors": exc.messages}, status=400)
+    return render(request, "web/alerts/confirm.html", {"token": token})
 
 
 @csrf_exempt
@@ -97,15 +96,15 @@ def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             if not _gone(exc):
                 return render(
-                    request, "events/invalid_link.html", {"errors": exc.messages}, status=400
+                    request, "web/alerts/invalid_link.html", {"errors": exc.messages}, status=400
                 )
-        return render(request, "events/unsubscribed.html")
+        return render(request, "web/alerts/unsubscribed.html")
     try:
         subscription = subscription_from_unsubscribe_token(token)
     except ValidationError as exc:
         if _gone(exc):
-            return render(request, "events/unsubscribed.html")
-        return render(request, "events/invalid_link.html", {"errors": exc.messages}, status=400)
+            return render(request, "web/alerts/unsubscribed.html")
+        return render(request, "web/alerts/invalid_link.html", {"errors": exc.messages}, status=400)
     if subscription.status == Subscription.Status.UNSUBSCRIBED:
-        return render(request, "events/unsubscribed.html")
-    return render(request, "events/unsubscribe.html", {"token": token})
+        return render(request, "web/alerts/unsubscribed.html")
+    return render(request, "web/alerts/unsubscribe.html", {"token": token})

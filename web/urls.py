@@ -1,14 +1,14 @@
-"""Public pages and feeds. Mounted inside i18n_patterns: English unprefixed, /ru/ and /kk/."""
+"""The public site. Mounted inside i18n_patterns: English unprefixed, /ru/ and /kk/."""
 
 from django.urls import path
 
-from bills import feeds, views
-from tracker.ratelimit import rate_limited
+from web import feeds, subscription_views, views
+from web.ratelimit import rate_limited
 
 # Feeds are polled by programs: limit each client (429 with a reason over the limit).
 feed_limit = rate_limited("feeds", rate_setting="RATELIMIT_FEEDS")
 
-app_name = "bills"
+app_name = "web"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("bills/", views.bill_list, name="bill_list"),
@@ -22,4 +22,10 @@ urlpatterns = [
         feed_limit(feeds.calendar_jurisdiction),
         name="jurisdiction_calendar",
     ),
+    # E-mail alerts: subscribe, confirm (double opt-in), unsubscribe (RFC 8058 one-click).
+    path("alerts/subscribe/", subscription_views.subscribe, name="subscribe"),
+    path("alerts/subscribe/sent/", subscription_views.subscribe_sent, name="subscribe_sent"),
+    path("alerts/confirm/<str:token>/", subscription_views.confirm, name="confirm"),
+    path("alerts/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

@@ -1,6 +1,6 @@
-"""Public pages: thin views over bills.selectors; templates under templates/bills/.
+"""Public pages: thin views over web.selectors; templates under templates/web/.
 
-Whole pages are served from the page cache while the record is unchanged (bills.page_cache).
+Whole pages are served from the page cache while the record is unchanged (web.page_cache).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from bills.filters import BillFilter
-from bills.page_cache import cached_page
-from bills.selectors import (
+from web.filters import BillFilter
+from web.page_cache import cached_page
+from web.selectors import (
     bill_detail as bill_detail_select,
 )
-from bills.selectors import (
+from web.selectors import (
     bill_get,
     bill_list_base,
     bill_list_recent,
@@ -40,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     open_windows = SimpleLazyObject(window_list_open)
     return render(
         request,
-        "bills/dashboard.html",
+        "web/dashboard.html",
         {
             "open_windows": open_windows,
             "recent_windows": SimpleLazyObject(
@@ -61,7 +61,7 @@ def bill_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "bills/bill_list.html",
+        "web/bill_list.html",
         {
             "filter": bill_filter,
             # The filters stay unfolded while any (other than the search box) is in use.
@@ -78,9 +78,14 @@ def bill_detail(request: HttpRequest, slug: str) -> HttpResponse:
     bill = bill_get(slug=slug)
     return render(
         request,
-        "bills/bill_detail.html",
+        "web/bill_detail.html",
         {
             "bill": bill,
             "detail": SimpleLazyObject(lambda: bill_detail_select(bill=bill)),
         },
     )
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/privacy.html")

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "bills",
     "events",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -56,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Russian/Kazakh browsers (Accept-Language or the language cookie) go to /ru/, /kk/ pages.
-    "bills.middleware.BrowserLanguageRedirectMiddleware",
+    "web.middleware.BrowserLanguageRedirectMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,8 +105,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Date formats for Kazakh, which Django does not ship (bills/formats/kk/formats.py).
-FORMAT_MODULE_PATH = ["bills.formats"]
+# Date formats for Kazakh, which Django does not ship (web/formats/kk/formats.py).
+FORMAT_MODULE_PATH = ["web.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -134,18 +135,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
+# History is kept for every record change and shown in the admin; reverting from it would
+# write around the record services (bills.admin also refuses the POST).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Failed-login lockout (django-axes): five failures lock the username/IP pair for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 
-# Rate limits per client IP (tracker/ratelimit.py, django-ratelimit, counted in the cache).
+# Rate limits per client IP (web/ratelimit.py, django-ratelimit, counted in the cache).
 RATELIMIT_SUBSCRIBE = env.str("RATELIMIT_SUBSCRIBE", default="10/h")
 RATELIMIT_FEEDS = env.str("RATELIMIT_FEEDS", default="120/m")
 # Behind a TLS proxy: the header it sets to the client's address (e.g. X-Real-IP), for the rate
 # limits and the login lockout. Empty: the socket's peer address.
 CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="")
-RATELIMIT_IP_META_KEY = "tracker.ratelimit.client_ip"
+RATELIMIT_IP_META_KEY = "web.ratelimit.client_ip"
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_")] if CLIENT_IP_HEADER else []
 ) + ["REMOTE_ADDR"]
@@ -177,7 +182,7 @@ else:
 WEB_CACHE_SECONDS = env.int("WEB_CACHE_SECONDS", default=300)
 # The pages themselves live in each web process's own memory, bounded in count: a flood of
 # distinct query strings then costs that process a few MB, never Redis memory the broker needs.
-# Only the record version (bills.page_cache) is shared, in the default cache.
+# Only the record version (web.page_cache) is shared, in the default cache.
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",

@@ -12,7 +12,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-# Public pages uncached in tests (bills.page_cache); the page-cache tests turn it on themselves.
+# Public pages uncached in tests (web.page_cache); the page-cache tests turn it on themselves.
 WEB_CACHE_SECONDS = 0
 # Rate limits high enough for the suite's own requests; tests of the limits set their own.
 RATELIMIT_SUBSCRIBE = "10000/m"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bills.models import DatePrecision, SigningWindow, Vote
-from bills.selectors import WindowProgress, window_progress
+from web.selectors import WindowProgress, window_progress
 
 register = template.Library()
 
@@ -87,7 +87,8 @@ def vote_segments(vote: Vote) -> list[Segment]:
         ("not-voting", _("Not voting"), vote.not_voting_count),
     ]
     known = [(k, label, c) for k, label, c in parts if c]
-    total = max(vote.chamber.seats or 0, sum(c for _k, _l, c in known), 1)
+    seats = vote.action.chamber.seats if vote.action.chamber else None
+    total = max(seats or 0, sum(c for _k, _l, c in known), 1)
     segments, x = [], 0.0
     for key, label, count in known:
         width = round(count / total * 100, 2)

@@ -52,7 +52,8 @@ class Command(BaseCommand):
 
     def _start_worker(self) -> subprocess.Popen:
         env = dict(os.environ)
-        env.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
+        # The worker runs under this process's settings, named explicitly.
+        env["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE
         command = [
             sys.executable,
             "-m",
