@@ -5,13 +5,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     TRACKER_VAR_DIR=/app/var \
-    PYTHONPATH=/app
+    PYTHONPATH=/app \
+    DJANGO_SETTINGS_MODULE=tracker.settings.production
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY tracker ./tracker
 COPY bills ./bills
 COPY events ./events
+COPY web ./web
 # The dependencies from pyproject.toml; PYTHONPATH makes the code under /app (with its
 # templates, static files and seeds) win over the installed copy of the packages.
 RUN pip install .

@@ -1,10 +1,10 @@
-"""The Celery app. Broker and schedule come from Django settings (CELERY_ namespace)."""
+"""The Celery app. Broker and schedule come from Django settings (CELERY_ namespace).
 
-import os
+Importing it chooses no settings: whoever starts a worker or beat names them
+(DJANGO_SETTINGS_MODULE in docker-compose.yml, the Dockerfile and `manage.py up`).
+"""
 
 from celery import Celery
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings.local")
 
 app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
