@@ -45,3 +45,31 @@ def pytest_collection_modifyitems(config, items):
 def _english(settings):
     """Tests read English strings unless they switch language themselves."""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def kz_record(db):
+    """The Kazakhstan bill as recorded through the services (tests.record): introduced, passed
+    by the Mäjilis with a unanimous vote, a statement and an internal note; no Senate approval."""
+    from tests.record import kz_record
+
+    return kz_record()
+
+
+@pytest.fixture
+def otp_admin_client(client, django_user_model):
+    """A client logged in to the admin as a superuser verified by a TOTP device (django-otp),
+    as the OTP admin site requires; `client.user` is that user."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = django_user_model.objects.create_user(
+        "record-admin", password="x", is_staff=True, is_superuser=True
+    )
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.user = user
+    return client

@@ -1,20 +1,49 @@
-"""Factories for the record: jurisdictions, chambers, bills, sources, votes (imported by others).
+"""Factories for every model of the record, each creating its row through the services.
 
-Rows are built with plain .create() (the database still enforces its constraints and triggers);
-use the services in bills.services / events.services where the derivations matter.
+`_create` hands the declared attributes to the service that owns the model, so a factory-built
+row meets every rule a real one does, and its bill is derived (status, windows) as in production.
 """
+
+from __future__ import annotations
 
 import datetime
 
 import factory
 
-from bills.models import Bill, Chamber, DatePrecision, Jurisdiction, Source, Subject, Vote
+from bills import services, timeline
+from bills.models import (
+    Bill,
+    Chamber,
+    Classification,
+    DatePrecision,
+    Event,
+    Jurisdiction,
+    MemberVote,
+    SigningRule,
+    SigningRuleStep,
+    SigningWindow,
+    Source,
+    Subject,
+    Vote,
+)
 
 
-class JurisdictionFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls.service(**kwargs)
+
+    @staticmethod
+    def service(**kwargs):
+        raise NotImplementedError
+
+
+class JurisdictionFactory(ServiceFactory):
     class Meta:
         model = Jurisdiction
-        django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"J{n}")
     name = factory.LazyAttribute(lambda o: f"Jurisdiction {o.code}")
@@ -22,28 +51,38 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
     languages = "kk,ru"
     executive_title = "President"
 
+    @staticmethod
+    def service(**kwargs):
+        return services.jurisdiction_upsert(**kwargs)[0]
 
-class ChamberFactory(factory.django.DjangoModelFactory):
+
+class ChamberFactory(ServiceFactory):
     class Meta:
         model = Chamber
-        django_get_or_create = ("jurisdiction", "classification")
 
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     classification = Chamber.Classification.LOWER
     name = factory.LazyAttribute(lambda o: f"{o.classification.title()} house")
     seats = 100
 
+    @staticmethod
+    def service(**kwargs):
+        return services.chamber_upsert(**kwargs)[0]
 
-class SubjectFactory(factory.django.DjangoModelFactory):
+
+class SubjectFactory(ServiceFactory):
     class Meta:
         model = Subject
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"subject-{n}")
     name = factory.Sequence(lambda n: f"Subject {n}")
 
+    @staticmethod
+    def service(**kwargs):
+        return services.subject_upsert(**kwargs)[0]
 
-class SourceFactory(factory.django.DjangoModelFactory):
+
+class SourceFactory(ServiceFactory):
     class Meta:
         model = Source
 
@@ -53,8 +92,12 @@ class SourceFactory(factory.django.DjangoModelFactory):
     published_on = datetime.date(2025, 11, 13)
     published_precision = DatePrecision.DAY
 
+    @staticmethod
+    def service(**kwargs):
+        return services.source_get_or_create(**kwargs)[0]
 
-class BillFactory(factory.django.DjangoModelFactory):
+
+class BillFactory(ServiceFactory):
     class Meta:
         model = Bill
 
@@ -63,18 +106,146 @@ class BillFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"bill-{n}")
     summary = "What the bill does."
 
+    @staticmethod
+    def service(**kwargs):
+        return services.bill_upsert(**kwargs)[0]
 
-class VoteFactory(factory.django.DjangoModelFactory):
+
+class EventFactory(ServiceFactory):
+    """A public legislative action citing one source; pass classification/visibility to vary."""
+
+    class Meta:
+        model = Event
+
+    bill = factory.SubFactory(BillFactory)
+    classification = Classification.INTRODUCTION
+    description = factory.LazyAttribute(lambda o: f"{o.classification} on the bill")
+    date = datetime.date(2025, 10, 1)
+    sources = factory.LazyFunction(lambda: [SourceFactory()])
+
+    @staticmethod
+    def service(**kwargs):
+        return timeline.event_record(**kwargs)
+
+
+class AdvocacyEventFactory(EventFactory):
+    classification = Classification.STATEMENT
+    actor = "A human rights organisation"
+    description = "A statement about the bill."
+
+
+def _passage(o) -> Event:
+    bill = BillFactory()
+    chamber = ChamberFactory(jurisdiction=bill.jurisdiction)
+    return EventFactory(
+        bill=bill, classification=Classification.PASSAGE, chamber=chamber, date=o.action_date
+    )
+
+
+class VoteFactory(ServiceFactory):
+    """A vote deciding an action (by default a new bill's passage by a 100-seat chamber)."""
+
     class Meta:
         model = Vote
 
-    bill = factory.SubFactory(BillFactory)
-    chamber = factory.SubFactory(
-        ChamberFactory, jurisdiction=factory.SelfAttribute("..bill.jurisdiction")
-    )
-    date = datetime.date(2025, 11, 12)
+    class Params:
+        action_date = datetime.date(2025, 11, 12)
+
+    action = factory.LazyAttribute(_passage)
     motion = factory.Sequence(lambda n: f"Motion {n}")
     result = Vote.Result.PASS
     yes_count = 60
     no_count = 10
     abstain_count = 5
+
+    @staticmethod
+    def service(**kwargs):
+        return timeline.vote_record(**kwargs)
+
+
+class MemberVoteFactory(ServiceFactory):
+    """One more member on a vote's list (the whole list is set, and checked, by the service)."""
+
+    class Meta:
+        model = MemberVote
+
+    vote = factory.SubFactory(VoteFactory, yes_count=None, no_count=None, abstain_count=None)
+    member_name = factory.Sequence(lambda n: f"Member {n}")
+    option = MemberVote.Option.YES
+
+    @staticmethod
+    def service(*, vote, member_name, option):
+        members = [*vote.member_votes.values_list("member_name", "option"), (member_name, option)]
+        timeline.member_votes_set(vote=vote, member_votes=members)
+        return vote.member_votes.get(member_name=member_name)
+
+
+KZ_STEPS = [
+    {"label": "to the President", "length": 10, "unit": "calendar-days", "ends_with_receipt": True},
+    {"label": "sign or return", "length": 1, "unit": "calendar-months"},
+]
+
+
+class SigningRuleFactory(ServiceFactory):
+    class Meta:
+        model = SigningRule
+
+    code = factory.Sequence(lambda n: f"R{n}")
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    name = factory.LazyAttribute(lambda o: f"Rule {o.code}")
+    legal_source = "Constitution, art. 1"
+    trigger = SigningRule.Trigger.FINAL_APPROVAL
+    lapse_effect = SigningRule.Lapse.NONE
+    steps = factory.LazyFunction(lambda: [dict(step) for step in KZ_STEPS])
+
+    @staticmethod
+    def service(**kwargs):
+        return services.rule_upsert(**kwargs)[0]
+
+
+class SigningRuleStepFactory(ServiceFactory):
+    """One more step at the end of a rule's chain (the chain is set as a whole)."""
+
+    class Meta:
+        model = SigningRuleStep
+
+    rule = factory.SubFactory(
+        SigningRuleFactory, steps=[{"label": "sign", "length": 15, "unit": "calendar-days"}]
+    )
+    label = "then"
+    length = 5
+    unit = SigningRuleStep.Unit.CALENDAR_DAYS
+
+    @staticmethod
+    def service(*, rule, **step):
+        chain = [{f: getattr(s, f) for f in services.STEP_FIELDS} for s in rule.steps.all()] + [
+            step
+        ]
+        services.rule_update(rule=rule, data={}, steps=chain)
+        return rule.steps.order_by("-order").first()
+
+
+class SigningWindowFactory(ServiceFactory):
+    """A signing window, opened as in life: a bicameral bill passed by both houses under a rule
+    of its jurisdiction (the window is derived, never written)."""
+
+    class Meta:
+        model = SigningWindow
+
+    rule = factory.SubFactory(SigningRuleFactory)
+    approved_on = datetime.date(2025, 12, 18)
+
+    @classmethod
+    def _create(cls, model_class, *args, rule, approved_on, **kwargs):
+        jurisdiction = rule.jurisdiction
+        lower = ChamberFactory(jurisdiction=jurisdiction, classification="lower")
+        upper = ChamberFactory(jurisdiction=jurisdiction, classification="upper")
+        bill = BillFactory(jurisdiction=jurisdiction)
+        for chamber, day in (
+            (lower, approved_on - datetime.timedelta(days=30)),
+            (upper, approved_on),
+        ):
+            EventFactory(
+                bill=bill, classification=Classification.PASSAGE, chamber=chamber, date=day
+            )
+        return SigningWindow.objects.get(bill=bill)

@@ -1,30 +1,70 @@
-"""Factories for timeline events (other helpers import these)."""
+"""Factories for the alerting app's models, each through its service: a subscription asked for
+and confirmed as a reader would, an alert raised by a recorded action, its deliveries fanned out.
+Timeline events are made by tests.bills.factories (EventFactory, AdvocacyEventFactory)."""
 
-import datetime
+from __future__ import annotations
 
 import factory
 
-from bills.models import DatePrecision
-from events.models import Classification, Event, Visibility
-from tests.bills.factories import BillFactory
+from bills.models import Classification
+from events.alerts import alert_fan_out, alert_raise_for_event
+from events.models import Alert, Delivery, Subscription
+from events.subscriptions import subscription_confirm, subscription_request
+from events.tokens import confirm_token
+from tests.bills.factories import BillFactory, ChamberFactory, EventFactory, ServiceFactory
 
 
-class EventFactory(factory.django.DjangoModelFactory):
-    """A public legislative action by default; pass classification/visibility to vary."""
+class SubscriptionFactory(ServiceFactory):
+    """A confirmed subscriber of a bill (pass jurisdiction=… and bill=None for a jurisdiction;
+    confirmed=False leaves it pending)."""
 
     class Meta:
-        model = Event
+        model = Subscription
 
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    language = "en"
     bill = factory.SubFactory(BillFactory)
-    order = factory.Sequence(lambda n: n + 1)
-    classification = Classification.INTRODUCTION
-    description = factory.LazyAttribute(lambda o: f"{o.classification} on the bill")
-    date = datetime.date(2025, 10, 1)
-    date_precision = DatePrecision.DAY
-    visibility = Visibility.PUBLIC
+    jurisdiction = None
+    confirmed = True
+
+    @staticmethod
+    def service(*, confirmed, **kwargs):
+        subscription = subscription_request(**kwargs)
+        if confirmed:
+            subscription = subscription_confirm(token=confirm_token(subscription))
+        return subscription
 
 
-class AdvocacyEventFactory(EventFactory):
-    classification = Classification.STATEMENT
-    actor = "A human rights organisation"
-    description = "A statement about the bill."
+def _action(o):
+    bill = BillFactory()
+    chamber = ChamberFactory(jurisdiction=bill.jurisdiction)
+    # Recording a public action raises its 'new action' alert (bills.signals -> events).
+    return EventFactory(bill=bill, classification=Classification.PASSAGE, chamber=chamber)
+
+
+class AlertFactory(ServiceFactory):
+    """The 'new action' alert a public action raises (threshold alerts come from the scan)."""
+
+    class Meta:
+        model = Alert
+
+    event = factory.LazyAttribute(_action)
+
+    @staticmethod
+    def service(*, event):
+        return Alert.objects.filter(event=event).first() or alert_raise_for_event(event=event)
+
+
+class DeliveryFactory(ServiceFactory):
+    """The delivery of an alert to a confirmed subscriber of its bill."""
+
+    class Meta:
+        model = Delivery
+
+    alert = factory.SubFactory(AlertFactory)
+    subscription = factory.LazyAttribute(lambda o: SubscriptionFactory(bill=o.alert.bill))
+
+    @staticmethod
+    def service(*, alert, subscription):
+        alert_fan_out(alert=alert)
+        return Delivery.objects.get(alert=alert, subscription=subscription)
