@@ -2,10 +2,8 @@ import datetime
 
 import pytest
 
-from bills.models import Chamber
-from events.models import Classification
-from events.services import event_record
-from tests.bills.factories import BillFactory, ChamberFactory, JurisdictionFactory
+from bills.models import Chamber, Classification
+from tests.bills.factories import BillFactory, ChamberFactory, EventFactory, JurisdictionFactory
 
 
 @pytest.fixture
@@ -30,8 +28,8 @@ def bill(kz, lower, upper):
 
 @pytest.fixture
 def introduced_bill(bill, lower):
-    """A bill introduced on 1 October 2025 (so votes before that date are invalid)."""
-    event_record(
+    """A bill introduced on 1 October 2025 (so acts before that date are invalid)."""
+    EventFactory(
         bill=bill,
         classification=Classification.INTRODUCTION,
         description="Introduced in the lower house.",
@@ -46,22 +44,3 @@ def introduced_bill(bill, lower):
 def other_chamber(db):
     other = JurisdictionFactory(code="RU", name="Russia", timezone="Europe/Moscow")
     return ChamberFactory(jurisdiction=other, classification=Chamber.Classification.LOWER)
-
-
-@pytest.fixture
-def otp_admin_client(client, django_user_model):
-    """A client logged in to the admin as a superuser verified by a TOTP device (django-otp),
-    as the OTP admin site requires; `client.user` is that user."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    user = django_user_model.objects.create_user(
-        "record-admin", password="x", is_staff=True, is_superuser=True
-    )
-    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    client.user = user
-    return client

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import holidays
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +14,6 @@ from bills.deadlines import (
     WORKING_DAYS,
     Bounds,
     Step,
-    WorkCalendar,
     close_bounds,
     receipt_bounds,
     step_end,
@@ -158,7 +158,32 @@ def test_working_days_skip_kazakh_new_year_holidays():
 
 
 def test_working_days_without_holidays_skip_weekends_only():
-    assert step_end(date(2026, 1, 2), Step(5, WORKING_DAYS), WorkCalendar()) == date(2026, 1, 9)
+    calendar = work_calendar("")
+    assert isinstance(calendar, holidays.HolidayBase)
+    assert step_end(date(2026, 1, 2), Step(5, WORKING_DAYS), calendar) == date(2026, 1, 9)
+    # No calendar at all: the same (Saturday and Sunday off, no holidays).
+    assert step_end(date(2026, 1, 2), Step(5, WORKING_DAYS)) == date(2026, 1, 9)
+
+
+def test_work_calendar_is_the_holidays_package_calendar():
+    calendar = work_calendar("KZ")
+    assert isinstance(calendar, holidays.HolidayBase)
+    assert date(2026, 1, 1) in calendar  # New Year's Day
+    assert not calendar.is_working_day(date(2026, 1, 1))
+    assert not calendar.is_working_day(date(2026, 1, 3))  # a Saturday
+    assert calendar.is_working_day(date(2026, 1, 5))
+
+
+def test_kazakh_working_saturday_is_a_working_day_and_counted():
+    """Kazakhstan moves some days off onto Saturdays: Saturday 4 May 2024 was a working day
+    (for the day off on Wednesday 8 May, between Defender of the Fatherland and Victory Day)."""
+    calendar = work_calendar("KZ")
+    saturday = date(2024, 5, 4)
+    assert saturday.weekday() == 5
+    assert calendar.is_working_day(saturday)
+    assert step_end(date(2024, 5, 3), Step(length=1, unit="working-days"), calendar) == saturday
+    # Without the country's calendar the Saturday is a day off, and the step ends on Monday.
+    assert step_end(date(2024, 5, 3), Step(length=1, unit="working-days")) == date(2024, 5, 6)
 
 
 def test_working_days_us_thanksgiving():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from io import StringIO
 
@@ -11,13 +12,81 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from bills.models import Jurisdiction, SigningRule, SigningWindow
-from bills.signing import RULES_FILE, rules_load, window_sync_for_bill
-from events.models import Classification
-from events.services import event_delete
-from tests.events.fixtures import D, act, approve, chambers, kz_bill, make_bill, rules, source
+from bills import services
+from bills.changes import bill_derive
+from bills.models import (
+    Bill,
+    BillStatus,
+    Chamber,
+    Classification,
+    Jurisdiction,
+    SigningRule,
+    SigningWindow,
+)
+from bills.rules import rule_in_force
+from bills.seeds import SEEDS_DIR, SIGNING_RULES_FILE, rules_load
+from bills.timeline import event_delete, event_record
+from tests.bills.factories import SourceFactory
+from tests.record import act, approve, kz_record, source
 
-__all__ = ["kz_bill", "rules"]  # fixtures
+D = datetime.date
+RULES_FILE = SEEDS_DIR / SIGNING_RULES_FILE
+INTRODUCED = D(2025, 10, 1)
+LOWER_PASSED = D(2025, 11, 12)
+
+
+@pytest.fixture
+def rules(db) -> dict[str, SigningRule]:
+    """The seeded signing rules (KZ, US, RU, US-CA) and their jurisdictions."""
+    rules_load()
+    return {rule.code: rule for rule in SigningRule.objects.select_related("jurisdiction")}
+
+
+def chambers(code: str) -> tuple[Chamber, Chamber]:
+    jurisdiction = Jurisdiction.objects.get(code=code)
+    lower, _ = services.chamber_upsert(
+        jurisdiction=jurisdiction, classification=Chamber.Classification.LOWER, name="Lower"
+    )
+    upper, _ = services.chamber_upsert(
+        jurisdiction=jurisdiction, classification=Chamber.Classification.UPPER, name="Upper"
+    )
+    return lower, upper
+
+
+def record_act(bill: Bill, classification: str, date: D | None, **extra):
+    extra.setdefault("sources", [source(f"{bill.slug}: {classification} on {date}", date)])
+    return event_record(
+        bill=bill,
+        classification=classification,
+        description=f"{classification}.",
+        date=date,
+        **extra,
+    )
+
+
+def make_bill(
+    code: str,
+    slug: str,
+    *,
+    introduced: D = INTRODUCED,
+    lower_passed: D | None = LOWER_PASSED,
+) -> Bill:
+    """A bill of that jurisdiction, introduced (by default on 1 Oct 2025) and passed by the lower
+    house (by default on 12 Nov 2025)."""
+    lower, _upper = chambers(code)
+    bill, _ = services.bill_upsert(
+        slug=slug, jurisdiction=Jurisdiction.objects.get(code=code), title=f"Bill {slug}"
+    )
+    record_act(bill, Classification.INTRODUCTION, introduced, chamber=lower)
+    if lower_passed:
+        record_act(bill, Classification.PASSAGE, lower_passed, chamber=lower)
+    return bill
+
+
+def upper_passage(bill: Bill, date: D | None):
+    """Passage by the upper house: the final approval."""
+    _lower, upper = chambers(bill.jurisdiction.code)
+    return record_act(bill, Classification.PASSAGE, date, chamber=upper)
 
 
 # --- Rules as data ---------------------------------------------------------------------------
@@ -53,7 +122,7 @@ def test_rules_load_rejects_an_unknown_jurisdiction_key():
 
 @pytest.mark.django_db
 def test_rules_load_keeps_existing_jurisdiction_rows():
-    Jurisdiction.objects.create(
+    services.jurisdiction_upsert(
         code="US", name="USA (edited)", timezone="America/Chicago", executive_title="President"
     )
     report = rules_load()
@@ -67,8 +136,7 @@ def _data() -> dict:
 
 @pytest.mark.django_db
 def test_rules_load_updates_a_changed_rule_and_recomputes_open_windows(rules):
-    bill = make_bill("KZ", "kz-change")
-    approve(bill, D(2025, 12, 18))
+    bill = kz_record(slug="kz-change", senate_approved=D(2025, 12, 18)).bill
     data = _data()
     kz = next(r for r in data["rules"] if r["code"] == "KZ")
     kz["steps"][1]["length"] = 2  # two months instead of one
@@ -104,10 +172,15 @@ def test_rules_load_rejects_bad_data_and_writes_nothing(mutate, message):
 # --- Windows from the record -----------------------------------------------------------------
 
 
-def test_final_approval_opens_the_window_with_bounds(kz_bill):
-    assert not SigningWindow.objects.filter(bill=kz_bill).exists()  # one chamber only so far
-    approve(kz_bill, D(2025, 12, 18))
-    window = SigningWindow.objects.get(bill=kz_bill)
+def test_final_approval_opens_the_window_with_bounds(kz_record):
+    bill = kz_record.bill
+    assert not SigningWindow.objects.filter(bill=bill).exists()  # one chamber only so far
+    assert bill.status == BillStatus.PASSED_LOWER
+    approve(kz_record, D(2025, 12, 18))
+    bill.refresh_from_db()
+    window = SigningWindow.objects.get(bill=bill)
+    # One derivation: the status and the window say the same.
+    assert bill.status == BillStatus.AWAITING_SIGNATURE
     assert window.status == SigningWindow.Status.OPEN
     assert window.rule.code == "KZ"
     assert (window.triggered_earliest, window.triggered_latest) == (
@@ -118,109 +191,123 @@ def test_final_approval_opens_the_window_with_bounds(kz_bill):
     assert window.received_on is None
 
 
-def test_receipt_gives_one_exact_deadline(kz_bill):
-    approve(kz_bill, D(2025, 12, 18))
-    act(kz_bill, Classification.EXECUTIVE_RECEIPT, D(2025, 12, 24))
-    window = SigningWindow.objects.get(bill=kz_bill)
+def test_receipt_gives_one_exact_deadline(kz_record):
+    approve(kz_record, D(2025, 12, 18))
+    act(kz_record, Classification.EXECUTIVE_RECEIPT, D(2025, 12, 24))
+    window = SigningWindow.objects.get(bill=kz_record.bill)
     assert window.received_on == D(2025, 12, 24)
     assert window.closes_earliest == window.closes_latest == D(2026, 1, 24)
 
 
 @pytest.mark.parametrize(
-    ("classification", "status"),
+    ("classification", "status", "bill_status"),
     [
-        (Classification.EXECUTIVE_SIGNATURE, SigningWindow.Status.SIGNED),
-        (Classification.EXECUTIVE_VETO, SigningWindow.Status.VETOED),
-        (Classification.BECAME_LAW, SigningWindow.Status.BECAME_LAW),
-        (Classification.WITHDRAWAL, SigningWindow.Status.WITHDRAWN),
+        (Classification.EXECUTIVE_SIGNATURE, SigningWindow.Status.SIGNED, BillStatus.ENACTED),
+        (Classification.EXECUTIVE_VETO, SigningWindow.Status.VETOED, BillStatus.VETOED),
+        (Classification.BECAME_LAW, SigningWindow.Status.BECAME_LAW, BillStatus.ENACTED),
+        (Classification.WITHDRAWAL, SigningWindow.Status.WITHDRAWN, BillStatus.WITHDRAWN),
     ],
 )
-def test_closing_actions_close_the_window(kz_bill, classification, status):
-    approve(kz_bill, D(2025, 12, 18))
-    act(kz_bill, classification, D(2026, 1, 5))
-    window = SigningWindow.objects.get(bill=kz_bill)
+def test_closing_actions_close_the_window(kz_record, classification, status, bill_status):
+    approve(kz_record, D(2025, 12, 18))
+    act(kz_record, classification, D(2026, 1, 5))
+    window = SigningWindow.objects.get(bill=kz_record.bill)
     assert (window.status, window.closed_on) == (status, D(2026, 1, 5))
+    assert kz_record.refresh().bill.status == bill_status
 
 
-def test_deleting_the_signature_reopens_and_deleting_the_trigger_removes(kz_bill):
-    approval = approve(kz_bill, D(2025, 12, 18))
-    signature = act(kz_bill, Classification.EXECUTIVE_SIGNATURE, D(2026, 1, 5))
+def test_deleting_the_signature_reopens_and_deleting_the_trigger_removes(kz_record):
+    bill = kz_record.bill
+    approval = approve(kz_record, D(2025, 12, 18))
+    signature = act(kz_record, Classification.EXECUTIVE_SIGNATURE, D(2026, 1, 5))
     event_delete(event=signature)
-    window = SigningWindow.objects.get(bill=kz_bill)
+    window = SigningWindow.objects.get(bill=bill)
     assert (window.status, window.closed_on) == (SigningWindow.Status.OPEN, None)
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.AWAITING_SIGNATURE
     event_delete(event=approval)
-    assert not SigningWindow.objects.filter(bill=kz_bill).exists()
+    assert not SigningWindow.objects.filter(bill=bill).exists()
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.PASSED_LOWER
 
 
-def test_unknown_trigger_date_is_bounded_by_record_and_sources(kz_bill):
+def test_unknown_trigger_date_is_bounded_by_record_and_sources(kz_record):
     """The seeded case: the Senate's approval has no date; the Mäjilis vote (12 Nov 2025) bounds
     it below and the CIVICUS article (2 Jan 2026) that reports it bounds it above."""
-    approve(kz_bill, None, sources=(source(D(2026, 1, 2)),))
-    window = SigningWindow.objects.get(bill=kz_bill)
+    approve(kz_record, None)  # cites an article of 2 January 2026
+    window = SigningWindow.objects.get(bill=kz_record.bill)
     assert (window.triggered_earliest, window.triggered_latest) == (D(2025, 11, 12), D(2026, 1, 2))
     assert (window.closes_earliest, window.closes_latest) == (D(2025, 12, 12), D(2026, 2, 12))
 
 
-def test_unknown_trigger_upper_bound_from_a_later_dated_action(kz_bill):
-    approve(kz_bill, None, sources=(source(D(2026, 1, 2)),))
-    act(kz_bill, Classification.EXECUTIVE_RECEIPT, D(2025, 12, 20))
-    window = SigningWindow.objects.get(bill=kz_bill)
+def test_unknown_trigger_upper_bound_from_a_later_dated_action(kz_record):
+    approve(kz_record, None)  # cites an article of 2 January 2026
+    act(kz_record, Classification.EXECUTIVE_RECEIPT, D(2025, 12, 20))
+    window = SigningWindow.objects.get(bill=kz_record.bill)
     assert window.triggered_latest == D(2025, 12, 20)
     assert window.closes_earliest == window.closes_latest == D(2026, 1, 20)
 
 
-def test_month_precision_source_bounds_to_the_end_of_its_month(kz_bill):
-    approve(kz_bill, None, sources=(source(D(2025, 12, 1), "month"),))
-    window = SigningWindow.objects.get(bill=kz_bill)
+def test_month_precision_source_bounds_to_the_end_of_its_month(kz_record):
+    december = SourceFactory(published_on=D(2025, 12, 1), published_precision="month")
+    act(kz_record, Classification.PASSAGE, None, chamber=kz_record.upper, sources=[december])
+    window = SigningWindow.objects.get(bill=kz_record.bill)
     assert window.triggered_latest == D(2025, 12, 31)
 
 
-def test_internal_actions_do_not_open_windows(kz_bill):
-    _lower, upper = chambers("KZ")
-    act(kz_bill, Classification.PASSAGE, D(2025, 12, 18), chamber=upper, visibility="internal")
-    assert not SigningWindow.objects.filter(bill=kz_bill).exists()
+def test_internal_actions_do_not_open_windows(kz_record):
+    act(
+        kz_record,
+        Classification.PASSAGE,
+        D(2025, 12, 18),
+        chamber=kz_record.upper,
+        visibility="internal",
+    )
+    assert not SigningWindow.objects.filter(bill=kz_record.bill).exists()
 
 
 def test_us_window_opens_on_presentment_not_on_passage(rules):
     bill = make_bill("US", "us-bill")
-    approve(bill, D(2025, 12, 10))
+    upper_passage(bill, D(2025, 12, 10))
+    # Awaiting signature, but the US President's ten days run from presentment.
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.AWAITING_SIGNATURE
     assert not SigningWindow.objects.filter(bill=bill).exists()
-    act(bill, Classification.EXECUTIVE_RECEIPT, D(2025, 12, 19))
+    record_act(bill, Classification.EXECUTIVE_RECEIPT, D(2025, 12, 19))
     window = SigningWindow.objects.get(bill=bill)
     assert window.rule.code == "US"
     assert window.received_on == D(2025, 12, 19)
     assert window.closes_earliest == window.closes_latest == D(2025, 12, 31)
 
 
-def test_a_vetoed_bill_passed_again_opens_a_second_window(kz_bill):
-    approve(kz_bill, D(2025, 12, 18))
-    act(kz_bill, Classification.EXECUTIVE_VETO, D(2026, 1, 10))
-    lower, upper = chambers("KZ")
-    act(kz_bill, Classification.PASSAGE, D(2026, 2, 1), chamber=lower)
-    act(kz_bill, Classification.PASSAGE, D(2026, 2, 20), chamber=upper)
-    windows = list(SigningWindow.objects.filter(bill=kz_bill).order_by("id"))
+def test_a_vetoed_bill_passed_again_opens_a_second_window(kz_record):
+    approve(kz_record, D(2025, 12, 18))
+    act(kz_record, Classification.EXECUTIVE_VETO, D(2026, 1, 10))
+    act(kz_record, Classification.PASSAGE, D(2026, 2, 1), chamber=kz_record.lower)
+    act(kz_record, Classification.PASSAGE, D(2026, 2, 20), chamber=kz_record.upper)
+    windows = list(SigningWindow.objects.filter(bill=kz_record.bill).order_by("id"))
+    assert kz_record.refresh().bill.status == BillStatus.AWAITING_SIGNATURE
     assert [w.status for w in windows] == ["vetoed", "open"]
     assert windows[1].closes_earliest == D(2026, 3, 20)
 
 
-def test_sync_is_idempotent(kz_bill):
-    approve(kz_bill, D(2025, 12, 18))
-    window = SigningWindow.objects.get(bill=kz_bill)
+def test_sync_is_idempotent(kz_record):
+    approve(kz_record, D(2025, 12, 18))
+    window = SigningWindow.objects.get(bill=kz_record.bill)
     history = window.history.count()
-    assert window_sync_for_bill(bill=kz_bill) == window
+    derived = bill_derive(bill=kz_record.bill)
+    assert list(derived.windows.all()) == [window]
+    assert derived.windows.get().updated_at == window.updated_at
     assert window.history.count() == history
 
 
 def test_no_rule_in_force_no_window(rules):
-    bill = make_bill("RU", "ru-bill", lower_passed=D(1990, 1, 1))
-    approve(bill, D(1990, 2, 1))
+    bill = make_bill("RU", "ru-bill", introduced=D(1989, 12, 1), lower_passed=D(1990, 1, 1))
+    upper_passage(bill, D(1990, 2, 1))
     assert not SigningWindow.objects.filter(bill=bill).exists()
 
 
 def test_a_rule_with_no_recorded_start_covers_any_trigger_date(rules):
-    from bills.models import SigningRule
-    from bills.signing import rule_in_force
-
     california = SigningRule.objects.get(code="US-CA")
     assert california.in_force_from is None
     for day in (D(1970, 1, 5), D(2025, 9, 30)):
@@ -284,12 +371,8 @@ def test_command_bad_input_exits_with_a_message(rules, args, message):
 
 
 def test_today_is_the_jurisdictions_date(rules):
-    import datetime as dt
-
-    from bills.signing import jurisdiction_today
-
     kz, us = Jurisdiction.objects.get(code="KZ"), Jurisdiction.objects.get(code="US-CA")
-    evening_utc = dt.datetime(2026, 1, 17, 20, 0, tzinfo=dt.UTC)
-    assert jurisdiction_today(kz, evening_utc) == D(2026, 1, 18)  # Almaty, UTC+5
-    early_utc = dt.datetime(2026, 1, 18, 3, 0, tzinfo=dt.UTC)
-    assert jurisdiction_today(us, early_utc) == D(2026, 1, 17)  # Los Angeles, UTC-8
+    evening_utc = datetime.datetime(2026, 1, 17, 20, 0, tzinfo=datetime.UTC)
+    assert kz.today(now=evening_utc) == D(2026, 1, 18)  # Almaty, UTC+5
+    early_utc = datetime.datetime(2026, 1, 18, 3, 0, tzinfo=datetime.UTC)
+    assert us.today(now=early_utc) == D(2026, 1, 17)  # Los Angeles, UTC-8

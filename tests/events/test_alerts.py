@@ -9,22 +9,22 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from bills.models import Jurisdiction, SigningWindow
+from bills import services
+from bills.models import BillStatus, Classification, Jurisdiction, SigningWindow
+from bills.timeline import event_record, event_update
 from events.alerts import alert_fan_out, alert_raise_for_event, deadlines_scan
-from events.models import Alert, Classification, Delivery, Subscription
-from events.services import event_record, event_update
-from tests.events.fixtures import D, act, approve, kz_bill, make_bill, rules, subscribe
-
-__all__ = ["kz_bill", "rules"]  # fixtures
+from events.models import Alert, Delivery, Subscription
+from tests.events.fixtures import D, subscribe
+from tests.record import KzRecord, act, approve, bill_at
 
 # KZ window opened by a Senate approval on 2025-12-18: closes 2026-01-18 … 2026-01-28.
 APPROVED = D(2025, 12, 18)
 
 
 @pytest.fixture
-def window(kz_bill) -> SigningWindow:
-    approve(kz_bill, APPROVED)
-    return SigningWindow.objects.get(bill=kz_bill)
+def window(kz_record: KzRecord) -> SigningWindow:
+    approve(kz_record, APPROVED)
+    return SigningWindow.objects.get(bill=kz_record.bill)
 
 
 def alerts_of(window: SigningWindow) -> list[tuple[str, int | None]]:
@@ -69,16 +69,14 @@ def test_first_scan_after_the_latest_close_raises_only_overdue(window):
     assert alerts_of(window) == [("window-overdue", None)]
 
 
-def test_closed_windows_raise_nothing(window, kz_bill):
-    act(kz_bill, Classification.EXECUTIVE_SIGNATURE, D(2026, 1, 5))
+def test_closed_windows_raise_nothing(window, kz_record):
+    act(kz_record, Classification.EXECUTIVE_SIGNATURE, D(2026, 1, 5))
     assert deadlines_scan(as_of=D(2026, 1, 18)).alerts == 0
     assert deadlines_scan(as_of=D(2026, 2, 18)).alerts == 0
 
 
 def test_alert_days_are_per_rule(window):
-    rule = window.rule
-    rule.alert_days = [14, 2]
-    rule.save()
+    services.rule_update(rule=window.rule, data={"alert_days": [14, 2]})
     assert alerts_of(window) == []
     deadlines_scan(as_of=D(2026, 1, 4))
     assert alerts_of(window) == [("window-threshold", 14)]
@@ -95,10 +93,10 @@ def test_default_day_is_today_in_the_jurisdiction(window):
     assert alerts_of(window) == [("window-overdue", None)]
 
 
-def test_scan_query_count_does_not_grow_with_windows(rules, django_assert_max_num_queries):
+def test_scan_query_count_does_not_grow_with_windows(kz_record, django_assert_max_num_queries):
     """Set-based: the same few statements for 1 window or 30 (no query per window)."""
     for n in range(30):
-        approve(make_bill("KZ", f"many-{n}"), APPROVED)
+        bill_at(kz_record, BillStatus.AWAITING_SIGNATURE, slug=f"many-{n}", acted_on=APPROVED)
     # Per rule with open windows: 1 overdue + 4 threshold inserts; plus the rule list and the
     # fan-out; the savepoint of the atomic block.
     with django_assert_max_num_queries(10):
@@ -109,9 +107,9 @@ def test_scan_query_count_does_not_grow_with_windows(rules, django_assert_max_nu
 # --- Fan-out to the outbox ---------------------------------------------------------------------
 
 
-def test_fan_out_to_confirmed_subscribers_of_the_bill_and_the_jurisdiction(window, kz_bill):
-    kz = Jurisdiction.objects.get(code="KZ")
-    other_bill = make_bill("KZ", "other")
+def test_fan_out_to_confirmed_subscribers_of_the_bill_and_the_jurisdiction(window, kz_record):
+    kz_bill, kz = kz_record.bill, kz_record.jurisdiction
+    other_bill = bill_at(kz_record, BillStatus.PASSED_LOWER, slug="other")
     follower = subscribe("follower@example.org", bill=kz_bill)
     watcher = subscribe("watcher@example.org", jurisdiction=kz)
     both = subscribe("both@example.org", bill=kz_bill)
@@ -131,9 +129,9 @@ def test_fan_out_to_confirmed_subscribers_of_the_bill_and_the_jurisdiction(windo
 
 
 def test_deliveries_are_sent_after_commit(
-    window, kz_bill, eager, django_capture_on_commit_callbacks
+    window, kz_record, eager, django_capture_on_commit_callbacks
 ):
-    subscribe("follower@example.org", bill=kz_bill)
+    subscribe("follower@example.org", bill=kz_record.bill)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         deadlines_scan(as_of=D(2026, 1, 15))
         assert mail.outbox == []  # nothing leaves before the transaction commits
@@ -141,14 +139,14 @@ def test_deliveries_are_sent_after_commit(
     assert len(mail.outbox) == 1
     assert Delivery.objects.get().status == Delivery.Status.SENT
     assert mail.outbox[0].subject == (
-        "Bill kz-bill: the signing window may close in 3 days (2026-01-18)"
+        "LGBT propaganda ban: the signing window may close in 3 days (2026-01-18)"
     )
 
 
-def test_scan_rolled_back_leaves_nothing(window, kz_bill):
+def test_scan_rolled_back_leaves_nothing(window, kz_record):
     from django.db import transaction
 
-    subscribe("follower@example.org", bill=kz_bill)
+    subscribe("follower@example.org", bill=kz_record.bill)
     with pytest.raises(RuntimeError), transaction.atomic():
         deadlines_scan(as_of=D(2026, 1, 15))
         raise RuntimeError
@@ -178,28 +176,30 @@ def test_command_rejects_a_bad_date(window):
 # --- New actions ------------------------------------------------------------------------------
 
 
-def test_new_public_action_alerts_its_subscribers_once(kz_bill):
-    follower = subscribe("follower@example.org", bill=kz_bill)
-    event = approve(kz_bill, APPROVED)
+def test_new_public_action_alerts_its_subscribers_once(kz_record):
+    follower = subscribe("follower@example.org", bill=kz_record.bill)
+    event = approve(kz_record, APPROVED)
     alert = Alert.objects.get(kind=Alert.Kind.NEW_ACTION, event=event)
     assert list(alert.deliveries.values_list("subscription_id", flat=True)) == [follower.pk]
     assert alert_raise_for_event(event=event) is None
     assert Alert.objects.filter(event=event).count() == 1
 
 
-def test_internal_and_advocacy_events_raise_no_alert(kz_bill):
-    subscribe("follower@example.org", bill=kz_bill)
-    internal = act(kz_bill, Classification.READING_2, D(2025, 12, 1), visibility="internal")
+def test_internal_and_advocacy_events_raise_no_alert(kz_record):
+    subscribe("follower@example.org", bill=kz_record.bill)
+    # Internal, but citing its source already: published later, it is a sourced public event.
+    internal = act(kz_record, Classification.READING_2, D(2025, 12, 1), visibility="internal")
     event_record(
-        bill=kz_bill,
+        bill=kz_record.bill,
         classification=Classification.STATEMENT,
         description="A statement.",
         actor="An NGO",
         date=D(2025, 12, 2),
+        sources=[kz_record.article],
     )
     assert not Alert.objects.filter(kind=Alert.Kind.NEW_ACTION, event__in=[internal]).exists()
     assert Alert.objects.filter(kind=Alert.Kind.NEW_ACTION).count() == 2  # intro + lower passage
     # Published later: alerted then, once.
-    event_update(event=internal, visibility="public")
-    event_update(event=internal, description="Second reading (corrected).")
+    event_update(event=internal, data={"visibility": "public"})
+    event_update(event=internal, data={"description": "Second reading (corrected)."})
     assert Alert.objects.filter(kind=Alert.Kind.NEW_ACTION, event=internal).count() == 1

@@ -9,11 +9,11 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
+from bills.models import BillStatus
 from events.alerts import deadlines_scan
 from events.models import Alert, Delivery
-from tests.events.fixtures import D, approve, make_bill, rules, subscribe
-
-__all__ = ["rules"]  # fixtures
+from tests.events.fixtures import D, subscribe
+from tests.record import KzRecord, bill_at
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -25,10 +25,12 @@ pytestmark = [
 WAIT = 30  # seconds, for a bounded wait on the other transaction
 
 
-def _windows(count: int) -> None:
+def _windows(record: KzRecord, count: int) -> None:
+    """`count` Kazakh bills approved by both houses on 18 Dec 2025, each with a subscriber."""
     for n in range(count):
-        bill = make_bill("KZ", f"conc-{n}")
-        approve(bill, D(2025, 12, 18))
+        bill = bill_at(
+            record, BillStatus.AWAITING_SIGNATURE, slug=f"conc-{n}", acted_on=D(2025, 12, 18)
+        )
         subscribe(f"reader{n}@example.org", bill=bill)
 
 
@@ -39,10 +41,10 @@ def _waiting_on_lock(pid: int) -> bool:
     return bool(row) and row[0] == "Lock"
 
 
-def test_a_scan_blocked_behind_another_raises_nothing_twice(rules):
+def test_a_scan_blocked_behind_another_raises_nothing_twice(kz_record):
     """Scan A has inserted its alerts but not committed; scan B starts, must wait on A's rows,
     and after A commits inserts nothing."""
-    _windows(20)
+    _windows(kz_record, 20)
     a_scanned, a_may_commit = threading.Event(), threading.Event()
     results: dict[str, object] = {}
     b_pid: list[int] = []
@@ -84,8 +86,8 @@ def test_a_scan_blocked_behind_another_raises_nothing_twice(rules):
     assert Delivery.objects.filter(alert__kind="window-threshold").count() == 20
 
 
-def test_many_scans_at_once_raise_each_alert_once(rules):
-    _windows(20)
+def test_many_scans_at_once_raise_each_alert_once(kz_record):
+    _windows(kz_record, 20)
     start = threading.Barrier(4)
     errors: list[BaseException] = []
 

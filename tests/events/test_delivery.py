@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from bills.models import SigningWindow
+from bills.models import Classification, SigningWindow
 from events.alerts import deadlines_scan
 from events.delivery import (
     LEASE,
@@ -21,18 +21,17 @@ from events.delivery import (
     retry_delay,
 )
 from events.models import Delivery, Subscription
-from events.subscriptions import subscription_from_unsubscribe_token
 from events.tasks import send_delivery, sweep_outbox
-from tests.events.fixtures import D, approve, kz_bill, rules, subscribe
-
-__all__ = ["kz_bill", "rules"]  # fixtures
+from events.tokens import subscription_from_unsubscribe_token
+from tests.events.fixtures import D, subscribe
+from tests.record import KzRecord, act, approve
 
 
 @pytest.fixture
-def delivery(kz_bill) -> Delivery:
+def delivery(kz_record: KzRecord) -> Delivery:
     """One pending delivery: the '3 days' alert of the KZ window to one confirmed subscriber."""
-    approve(kz_bill, D(2025, 12, 18))
-    subscribe("reader@example.org", bill=kz_bill, language="ru")
+    approve(kz_record, D(2025, 12, 18))
+    subscribe("reader@example.org", bill=kz_record.bill, language="ru")
     deadlines_scan(as_of=D(2026, 1, 15))
     return Delivery.objects.get(alert__window__isnull=False)
 
@@ -64,7 +63,7 @@ def test_sends_one_mail_with_list_headers_in_the_subscribers_language(delivery):
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.extra_headers["Content-Language"] == "ru"
     assert unsubscribe in message.body
-    assert "/ru/bills/kz-bill/" in message.body
+    assert "/ru/bills/kz-lgbt-propaganda-ban/" in message.body
     assert "2026-01-18" in message.body and "2026-01-28" in message.body
     # The rendered message carries the headers as sent.
     raw = message.message()
@@ -164,13 +163,10 @@ def test_sweeper_ignores_sent_failed_and_cancelled(delivery):
         assert outbox_due(now=later) == []
 
 
-def test_closing_the_window_does_not_cancel_a_raised_alert(delivery, kz_bill):
+def test_closing_the_window_does_not_cancel_a_raised_alert(delivery, kz_record):
     """The alert was true when raised; its mail still goes (it states the dates)."""
-    from events.models import Classification
-    from tests.events.fixtures import act
-
-    act(kz_bill, Classification.EXECUTIVE_SIGNATURE, D(2026, 1, 16))
-    assert SigningWindow.objects.get(bill=kz_bill).status == "signed"
+    act(kz_record, Classification.EXECUTIVE_SIGNATURE, D(2026, 1, 16))
+    assert SigningWindow.objects.get(bill=kz_record.bill).status == "signed"
     assert delivery_send(delivery_id=delivery.pk).status == "sent"
 
 
@@ -187,26 +183,23 @@ def test_a_delivery_claimed_too_often_without_finishing_is_given_up(delivery):
     assert outbox_due(now=now + datetime.timedelta(days=1)) == []
 
 
-def test_overdue_mail_states_the_lapse_effect(kz_bill):
-    approve(kz_bill, D(2025, 12, 18))
-    subscribe("reader@example.org", bill=kz_bill)
+def test_overdue_mail_states_the_lapse_effect(kz_record):
+    approve(kz_record, D(2025, 12, 18))
+    subscribe("reader@example.org", bill=kz_record.bill)
     deadlines_scan(as_of=D(2026, 2, 1))
     overdue = Delivery.objects.get(alert__kind="window-overdue")
     assert delivery_send(delivery_id=overdue.pk).status == "sent"
     [message] = mail.outbox
-    assert message.subject == "Bill kz-bill: the signing deadline has passed"
+    assert message.subject == "LGBT propaganda ban: the signing deadline has passed"
     assert "2026-01-28, has passed" in message.body
     assert "when the time runs out: no legal effect." in message.body
 
 
-def test_new_action_mail_states_the_window_it_opened_or_fixed(kz_bill):
-    from events.models import Classification
-    from tests.events.fixtures import act
-
-    subscribe("reader@example.org", bill=kz_bill)
-    approve(kz_bill, D(2025, 12, 18))
+def test_new_action_mail_states_the_window_it_opened_or_fixed(kz_record):
+    subscribe("reader@example.org", bill=kz_record.bill)
+    approve(kz_record, D(2025, 12, 18))
     assert delivery_send(delivery_id=Delivery.objects.get().pk).status == "sent"
-    act(kz_bill, Classification.EXECUTIVE_RECEIPT, D(2025, 12, 22))
+    act(kz_record, Classification.EXECUTIVE_RECEIPT, D(2025, 12, 22))
     receipt_delivery = Delivery.objects.get(status="pending")
     assert delivery_send(delivery_id=receipt_delivery.pk).status == "sent"
     approval, receipt = mail.outbox

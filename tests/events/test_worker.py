@@ -19,11 +19,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from bills.models import Jurisdiction, SigningWindow
-from bills.signing import jurisdiction_today
 from events.models import Alert, Delivery
 from events.tasks import scan_deadlines
-from tests.events.fixtures import approve, make_bill, rules, subscribe
+from tests.bills.factories import SigningWindowFactory
+from tests.events.fixtures import rules, subscribe
 
 __all__ = ["rules"]  # fixtures
 
@@ -108,12 +107,15 @@ def _mails(folder: Path) -> list[str]:
 
 def test_real_workers_raise_one_alert_and_one_mail_per_subscriber(rules, workers):
     queue, mail_dir, logs = workers
-    ru = Jurisdiction.objects.get(code="RU")
-    bill = make_bill("RU", "ru-worker")
+    ru = rules["RU"].jurisdiction
     # RU: up to 5 days to the President, then 14 days. Closes earliest in 3 days from today.
-    today = jurisdiction_today(ru)
-    approve(bill, today + datetime.timedelta(days=3 - 14))
-    window = SigningWindow.objects.get(bill=bill)
+    # A Russian bill passed by both houses (through the services), the upper house's approval
+    # opening the window.
+    today = ru.today()
+    window = SigningWindowFactory(
+        rule=rules["RU"], approved_on=today + datetime.timedelta(days=3 - 14)
+    )
+    bill = window.bill
     assert window.closes_earliest == today + datetime.timedelta(days=3)
     subscribe("first@example.org", bill=bill)
     subscribe("second@example.org", jurisdiction=ru, language="ru")

@@ -1,7 +1,9 @@
 """Records for the fault tests, written through the real services inside a stack's process.
 
 Run as `stack.python("from tests.faults.scenario import ...; ...")`: bills are recorded with the
-record services, so that the signing-window code opens their windows exactly as in production.
+record services, so that the derivation opens their windows exactly as in production. Every public
+act cites a source, as the record requires. Only the subscribers (the alerting app's table, not
+the record) are bulk-created, for a quick load set-up.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from bills.models import Bill, Jurisdiction
-from bills.services import bill_upsert, chamber_upsert
-from bills.signing import rules_load
-from events.models import Classification, Subscription
-from events.services import event_record
+from bills.models import Bill, Classification, Jurisdiction, Source
+from bills.seeds import rules_load
+from bills.services import bill_upsert, chamber_upsert, source_get_or_create
+from bills.timeline import event_record
+from events.models import Subscription
 
 INTRODUCED = datetime.date(2025, 10, 1)
 LOWER_PASSED = datetime.date(2025, 11, 12)
@@ -27,11 +29,19 @@ def _chambers(jurisdiction: Jurisdiction):
     return lower, upper
 
 
+def _source(title: str, published_on: datetime.date) -> Source:
+    source, _ = source_get_or_create(
+        publisher="Fault-test wire", title=title, published_on=published_on
+    )
+    return source
+
+
 def bills_create(count: int) -> list[int]:
     """`count` Kazakh bills, introduced and passed by the lower house (no window yet)."""
     rules_load()
     kz = Jurisdiction.objects.get(code="KZ")
     lower, _upper = _chambers(kz)
+    source = _source("The Mazhilis passes the bills", LOWER_PASSED)
     ids = []
     for number in range(count):
         with transaction.atomic():
@@ -48,6 +58,7 @@ def bills_create(count: int) -> list[int]:
                     description=f"{classification}",
                     date=date,
                     chamber=lower,
+                    sources=[source],
                 )
         ids.append(bill.pk)
     return ids
@@ -59,6 +70,7 @@ def bills_approve(*, days_ago: int) -> int:
     kz = Jurisdiction.objects.get(code="KZ")
     _lower, upper = _chambers(kz)
     approved_on = timezone.localdate() - datetime.timedelta(days=days_ago)
+    source = _source(f"The Senate approves the bills ({approved_on})", approved_on)
     count = 0
     for bill in Bill.objects.filter(slug__startswith="fault-bill-").order_by("pk"):
         event_record(
@@ -67,6 +79,7 @@ def bills_approve(*, days_ago: int) -> int:
             description="Approved by the Senate",
             date=approved_on,
             chamber=upper,
+            sources=[source],
         )
         count += 1
     return count

@@ -300,6 +300,11 @@ class Stack:
             }
         )
         environment.update(self.extra_env)
+        # The Celery app chooses no settings (tracker/celery.py): every process this stack
+        # starts (migrate, scripts, gunicorn, the workers, beat, the health check) runs with this
+        # environment, which must name them.
+        if not environment.get("DJANGO_SETTINGS_MODULE"):
+            raise ValueError("the stack's processes need DJANGO_SETTINGS_MODULE")
         return environment
 
     _secret = secrets.token_urlsafe(64)

@@ -1,6 +1,7 @@
 """docker-compose.yml is kept correct without a Docker engine: every command it runs names a real
-entry point, module, management command and setting; health checks, one beat, named volumes, and
-an .env.example that lists every variable the settings read."""
+entry point, module, management command and setting; health checks, one beat, named volumes, an
+image (Dockerfile) that holds every app and names the production settings, and an .env.example
+that lists every variable the settings read."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import re
 import secrets
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 from celery import Celery
 from django.core.management import get_commands
+from django.utils.module_loading import import_string
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -146,6 +149,74 @@ def test_beat_health_check_watches_the_schedule_file():
     assert Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).name == "celerybeat-schedule"
     assert "celerybeat-schedule" in " ".join(SERVICES["beat"]["healthcheck"]["test"])
     assert "/app/var" in SERVICES["beat"]["volumes"][0]
+
+
+def _dockerfile_instructions() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions as (INSTRUCTION, arguments), continuation lines joined."""
+    text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text())
+    instructions = []
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            instruction, _, arguments = line.strip().partition(" ")
+            instructions.append((instruction.upper(), " ".join(arguments.split())))
+    return instructions
+
+
+def _local_apps() -> list[str]:
+    """The project's own packages: the configuration and each app of INSTALLED_APPS whose code
+    is in this repository."""
+    from django.conf import settings
+
+    apps = [app.split(".")[0] for app in settings.INSTALLED_APPS]
+    return ["tracker", *(app for app in apps if (ROOT / app / "__init__.py").is_file())]
+
+
+def test_the_image_names_the_production_settings():
+    """The Celery app chooses no settings (tracker/celery.py): every process started in the image
+    (the compose services, their health checks, `docker compose exec ... manage.py`) gets them
+    from the image's environment."""
+    instructions = _dockerfile_instructions()
+    environment = " ".join(args for instruction, args in instructions if instruction == "ENV")
+    assert re.search(
+        r"(^|\s)DJANGO_SETTINGS_MODULE=tracker\.settings\.production(\s|$)", environment
+    )
+    assert importlib.util.find_spec("tracker.settings.production") is not None
+
+
+def test_the_image_copies_every_app_before_installing_it():
+    instructions = _dockerfile_instructions()
+    install = next(
+        n
+        for n, (instruction, args) in enumerate(instructions)
+        if instruction == "RUN" and args.startswith("pip install")
+    )
+    copied = {
+        args.split()[0].rstrip("/")
+        for instruction, args in instructions[:install]
+        if instruction == "COPY"
+    }
+    apps = _local_apps()
+    assert {"bills", "events", "web"} <= set(apps)
+    missing = [app for app in apps if app not in copied]
+    assert not missing, f"the Dockerfile installs before copying {missing}"
+    # And the package list of pyproject.toml installs them.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    include = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    for app in apps:
+        assert any(re.fullmatch(pattern.replace("*", ".*"), app) for pattern in include), app
+
+
+def test_dotted_paths_in_the_settings_name_real_code():
+    """Modules moved between apps (the public site to web/, the rate limits to web/ratelimit.py)
+    leave no setting pointing at the old place."""
+    from django.conf import settings
+
+    for path in [*settings.MIDDLEWARE, settings.WSGI_APPLICATION, settings.RATELIMIT_IP_META_KEY]:
+        assert callable(import_string(path)), path
+    assert settings.RATELIMIT_IP_META_KEY == "web.ratelimit.client_ip"
+    importlib.import_module(settings.ROOT_URLCONF)
+    for module in settings.FORMAT_MODULE_PATH:
+        importlib.import_module(module)
 
 
 def test_env_example_lists_every_variable_and_nothing_unknown():

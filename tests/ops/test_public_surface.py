@@ -56,7 +56,7 @@ def production_security(settings, monkeypatch):
 
 @pytest.fixture
 def record(db):
-    bill = build_record()
+    bill = build_record().bill
     build_private_data(bill)
     return bill
 

@@ -22,16 +22,16 @@ def _fresh_counters():
 
 def test_subscribe_posts_are_limited_per_client(client, settings):
     settings.RATELIMIT_SUBSCRIBE = "3/m"
-    bill = build_record()
+    bill = build_record().bill
     for number in range(3):
         response = client.post(
             "/alerts/subscribe/",
-            {"email": f"person{number}@example.org", "bill": bill.pk, "language": "en"},
+            {"email": f"person{number}@example.org", "bill": bill.slug, "language": "en"},
         )
         assert response.status_code in (200, 302, 400), response.status_code
     stored = Subscription.objects.count()
     refused = client.post(
-        "/alerts/subscribe/", {"email": "fourth@example.org", "bill": bill.pk, "language": "en"}
+        "/alerts/subscribe/", {"email": "fourth@example.org", "bill": bill.slug, "language": "en"}
     )
     assert refused.status_code == 429
     assert b"Too many requests" in refused.content
@@ -42,7 +42,7 @@ def test_subscribe_posts_are_limited_per_client(client, settings):
     assert client.get("/alerts/subscribe/").status_code == 200
     other = client.post(
         "/alerts/subscribe/",
-        {"email": "other@example.org", "bill": bill.pk, "language": "en"},
+        {"email": "other@example.org", "bill": bill.slug, "language": "en"},
         REMOTE_ADDR="10.1.2.3",
     )
     assert other.status_code != 429
@@ -50,7 +50,7 @@ def test_subscribe_posts_are_limited_per_client(client, settings):
 
 def test_feeds_are_limited_per_client(client, settings):
     settings.RATELIMIT_FEEDS = "5/m"
-    bill = build_record()
+    bill = build_record().bill
     feeds = [url for url in public_urls(bill, ("en",)) if url.endswith((".atom", ".ics"))]
     assert len(feeds) >= 4
     statuses = [client.get(feeds[n % len(feeds)]).status_code for n in range(5)]

@@ -1,6 +1,10 @@
-"""Data for the web tests: a Kazakhstan-like record built with the record helper's factories."""
+"""Data for the web tests: the shared services-built Kazakhstan record (tests.record).
 
-# ruff: noqa: RUF001 (Russian and Kazakh text)
+`kz_open` is that record with the Senate's approval dated so that the President's window is
+open today, its earliest close a few days away (`kz_open.extra["days_left"]`: 5 on most days) and
+the receipt not recorded, so that the exact deadline is not known yet. `make_bills` adds other
+Kazakh bills, each brought to its status by real acts.
+"""
 
 from __future__ import annotations
 
@@ -8,190 +12,79 @@ import datetime as dt
 
 import pytest
 
-from bills.models import Bill, BillStatus, Chamber, SigningRule, SigningWindow
-from events.models import Classification, Event, Visibility
-from tests.bills.factories import (
-    BillFactory,
-    ChamberFactory,
-    JurisdictionFactory,
-    SourceFactory,
-    SubjectFactory,
-    VoteFactory,
-)
-from tests.events.factories import EventFactory
+from bills.models import Bill, BillStatus
+from bills.rules import window_compute
+from tests.record import INTERNAL_TEXT, KzRecord, approve, bill_at, kz_record
 
-INTERNAL_TEXT = "INTERNAL-ONLY staff note about a safe house"
+__all__ = ["INTERNAL_TEXT", "RU_DAYS_LEFT", "approval_for", "make_bills"]
 
-
-@pytest.fixture
-def kz(db):
-    jurisdiction = JurisdictionFactory(
-        code="KZ",
-        name="Kazakhstan",
-        name_ru="Казахстан",
-        name_kk="Қазақстан",
-        timezone="Asia/Almaty",
-        executive_title="President",
-        executive_title_ru="Президент",
-    )
-    lower = ChamberFactory(
-        jurisdiction=jurisdiction,
-        classification=Chamber.Classification.LOWER,
-        name="Mäjilis",
-        name_ru="Мажилис",
-        name_kk="Мәжіліс",
-        seats=None,
-    )
-    upper = ChamberFactory(
-        jurisdiction=jurisdiction,
-        classification=Chamber.Classification.UPPER,
-        name="Senate",
-        name_ru="Сенат",
-        name_kk="Сенат",
-        seats=None,
-    )
-    rule = SigningRule.objects.create(
-        code="KZ",
-        jurisdiction=jurisdiction,
-        name="President of Kazakhstan: sign within one month",
-        legal_source="Constitution of Kazakhstan, Article 61",
-        in_force_from=dt.date(1995, 8, 30),
-        trigger=SigningRule.Trigger.FINAL_APPROVAL,
-        lapse_effect=SigningRule.Lapse.NONE,
-        alert_days=[7, 3, 1, 0],
-    )
-    return {"jurisdiction": jurisdiction, "lower": lower, "upper": upper, "rule": rule}
+# How many days before its earliest close kz_open's window is, by preference. A month after an
+# approval never falls on a day the month before does not have (31 January + 1 month = 28
+# February, so nothing closes on 29-31 March, 31 May ...): on the few days a year when today + 5
+# is such a day, the next possible count is used. Every count here is within 7 days and more
+# than 2 (the list filter tests rely on it).
+DAYS_LEFT_CHOICES = (5, 6, 7, 4, 3)
+RU_DAYS_LEFT = {
+    3: "осталось 3 дня",
+    4: "осталось 4 дня",
+    5: "осталось 5 дней",
+    6: "осталось 6 дней",
+    7: "осталось 7 дней",
+}
 
 
-def add_window(bill: Bill, rule: SigningRule, *, today: dt.date | None = None, exact=False):
-    today = today or dt.date.today()
-    return SigningWindow.objects.create(
-        bill=bill,
-        rule=rule,
-        triggered_earliest=today - dt.timedelta(days=5),
-        triggered_latest=today - dt.timedelta(days=5) if exact else today - dt.timedelta(days=2),
-        closes_earliest=today + dt.timedelta(days=5),
-        closes_latest=today + dt.timedelta(days=5) if exact else today + dt.timedelta(days=25),
-    )
+def approval_for(record: KzRecord, choices=DAYS_LEFT_CHOICES) -> tuple[dt.date, int]:
+    """The day to date the final approval, under the record's rule (KZ), for the window's
+    earliest close to be the first possible of `choices` days away in Kazakhstan; and that
+    count of days."""
+    today = record.jurisdiction.today()
+    for days_left in choices:
+        target = today + dt.timedelta(days=days_left)
+        for back in range(1, 62):
+            day = today - dt.timedelta(days=back)
+            if window_compute(rule=record.rule, triggered_earliest=day).closes_earliest == target:
+                return day, days_left
+    raise AssertionError(f"no approval day gives a window closing in {choices} days")
 
 
 @pytest.fixture
-def kz_bill(kz):
-    """The Kazakhstan bill: Mäjilis vote (unanimous, counts unknown), Senate approval, window."""
-    subject = SubjectFactory(slug="lgbtqi-rights", name="LGBTQI+ rights", name_ru="Права ЛГБТКИ+")
-    bill = BillFactory(
-        jurisdiction=kz["jurisdiction"],
-        slug="kz-lgbt-propaganda-ban",
-        title="Bill banning LGBT propaganda",
-        title_ru="Законопроект о запрете пропаганды ЛГБТ",
-        short_title="LGBT propaganda ban",
-        short_title_ru="Запрет «пропаганды ЛГБТ»",
-        summary="Bans propaganda of non-traditional sexual orientation.",
-        originating_chamber=kz["lower"],
-        status=BillStatus.AWAITING_SIGNATURE,
-        introduced_on=dt.date(2025, 6, 1),
-        last_action_on=dt.date(2025, 11, 12),
-    )
-    bill.subjects.add(subject)
-    article = SourceFactory(
-        publisher="CIVICUS", title="This bill can still be blocked", url="https://civicus.example/1"
-    )
-    vote = VoteFactory(
-        bill=bill,
-        chamber=kz["lower"],
-        date=dt.date(2025, 11, 12),
-        motion="Passage",
-        yes_count=None,
-        no_count=None,
-        abstain_count=None,
-        unanimous=True,
-    )
-    vote.sources.add(article)
-    passage = EventFactory(
-        bill=bill,
-        order=1,
-        classification=Classification.PASSAGE,
-        chamber=kz["lower"],
-        description="The Mäjilis passed the bill unanimously.",
-        description_ru="Мажилис единогласно принял законопроект.",
-        date=dt.date(2025, 11, 12),
-        vote=vote,
-    )
-    passage.sources.add(article)
-    EventFactory(
-        bill=bill,
-        order=2,
-        classification=Classification.PASSAGE,
-        chamber=kz["upper"],
-        description="The Senate approved the bill.",
-        date=None,
-        date_precision="unknown",
-    )
-    EventFactory(
-        bill=bill,
-        order=3,
-        classification=Classification.STATEMENT,
-        actor="Staff",
-        description=INTERNAL_TEXT,
-        visibility=Visibility.INTERNAL,
-        date=dt.date(2025, 11, 13),
-    )
-    window = add_window(bill, kz["rule"])
-    return {"bill": bill, "vote": vote, "window": window, **kz}
+def kz_open(db) -> KzRecord:
+    """The Kazakhstan bill approved by the Senate: awaiting signature, its window open, the
+    earliest close `extra["days_left"]` days away, the latest about ten days after that."""
+    record = kz_record()
+    day, days_left = approval_for(record)
+    record.approval = approve(record, day)
+    record.extra["days_left"] = days_left
+    record.refresh()
+    window = record.window
+    assert (window.closes_earliest - record.jurisdiction.today()).days == days_left
+    assert window.closes_latest > window.closes_earliest  # no receipt yet: not exact
+    return record
 
 
-def make_bills(kz: dict, count: int, *, start: int = 0) -> list[Bill]:
-    """Many bills, each with a vote, two public events, an internal one and an open window."""
-    statuses = list(BillStatus)
-    bills = Bill.objects.bulk_create(
-        [
-            Bill(
-                jurisdiction=kz["jurisdiction"],
-                slug=f"bulk-{start + i}",
-                title=f"Bulk bill {start + i} on transparency",
-                status=statuses[i % len(statuses)],
-                originating_chamber=kz["lower"],
+STATUSES = list(BillStatus)
+
+
+def make_bills(
+    record: KzRecord,
+    count: int,
+    *,
+    start: int = 0,
+    statuses: list[str] | None = None,
+) -> list[Bill]:
+    """`count` more Kazakh bills, "Bulk bill <i> on transparency", cycling through `statuses`
+    (default: every status in order), each brought there by real acts through the services,
+    introduced on 1 January 2025 + i days, with an internal note."""
+    statuses = statuses or STATUSES
+    bills = []
+    for i in range(start, start + count):
+        bills.append(
+            bill_at(
+                record,
+                statuses[(i - start) % len(statuses)],
+                slug=f"bulk-{i}",
+                title=f"Bulk bill {i} on transparency",
                 introduced_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300),
-                last_action_on=dt.date(2025, 6, 1) + dt.timedelta(days=i % 150),
             )
-            for i in range(count)
-        ]
-    )
-    today = dt.date.today()
-    SigningWindow.objects.bulk_create(
-        [
-            SigningWindow(
-                bill=b,
-                rule=kz["rule"],
-                triggered_earliest=today - dt.timedelta(days=3),
-                triggered_latest=today - dt.timedelta(days=3),
-                closes_earliest=today + dt.timedelta(days=i % 30),
-                closes_latest=today + dt.timedelta(days=i % 30 + 10),
-            )
-            for i, b in enumerate(bills)
-        ]
-    )
-    day = dt.date(2025, 5, 1)
-    events = []
-    for b in bills:
-        events += [
-            Event(bill=b, order=1, classification=Classification.INTRODUCTION, description="In"),
-            Event(
-                bill=b,
-                order=2,
-                classification=Classification.PASSAGE,
-                chamber=kz["lower"],
-                description="Passed",
-            ),
-            Event(
-                bill=b,
-                order=3,
-                classification=Classification.STATEMENT,
-                description=INTERNAL_TEXT,
-                visibility=Visibility.INTERNAL,
-            ),
-        ]
-    for event in events:
-        event.date, event.date_precision = day, "day"
-    Event.objects.bulk_create(events)
+        )
     return bills

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
-SOURCES = ("bills", "events", "tracker")
+SOURCES = ("bills", "events", "tracker", "web")
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "npgettext"}
 CALL = re.compile(r"\b(n?p?gettext)\(")
 

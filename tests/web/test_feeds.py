@@ -8,9 +8,15 @@ import xml.etree.ElementTree as ET
 import icalendar
 import pytest
 
-from bills.models import Bill
-from tests.bills.factories import BillFactory, JurisdictionFactory
-from tests.web.conftest import INTERNAL_TEXT, add_window
+from bills.models import Bill, Chamber, Classification, Event, SigningRule
+from tests.bills.factories import (
+    BillFactory,
+    ChamberFactory,
+    EventFactory,
+    JurisdictionFactory,
+    SigningRuleFactory,
+)
+from tests.web.conftest import INTERNAL_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +37,13 @@ def _calendar(client, url: str) -> icalendar.Calendar:
     return icalendar.Calendar.from_ical(response.content)
 
 
-def test_atom_feed_of_all_changes_is_valid_and_public_only(client, kz_bill):
+def test_atom_feed_of_all_changes_is_valid_and_public_only(client, kz_open):
     feed = _atom(client, "/feeds/changes.atom")
     entries = feed.findall(f"{ATOM}entry")
-    assert len(entries) == 2  # the two public events; the internal one is left out
+    # The four public events (introduction, Mäjilis passage, statement, Senate approval); the
+    # internal note is left out.
+    assert Event.objects.count() == 5
+    assert len(entries) == Event.objects.public().count() == 4
     for entry in entries:
         for tag in ("title", "id", "updated", "link"):
             assert entry.find(f"{ATOM}{tag}") is not None
@@ -45,28 +54,26 @@ def test_atom_feed_of_all_changes_is_valid_and_public_only(client, kz_bill):
     assert "/bills/kz-lgbt-propaganda-ban/#event-" in raw
 
 
-def test_atom_feed_per_bill(client, kz_bill):
-    other = BillFactory(jurisdiction=kz_bill["jurisdiction"], slug="other")
-    from tests.events.factories import EventFactory
-
+def test_atom_feed_per_bill(client, kz_open):
+    other = BillFactory(jurisdiction=kz_open.jurisdiction, slug="other")
     EventFactory(bill=other, description="Something on the other bill")
     feed = _atom(client, "/bills/kz-lgbt-propaganda-ban/changes.atom")
-    assert len(feed.findall(f"{ATOM}entry")) == 2
+    assert len(feed.findall(f"{ATOM}entry")) == 4  # the KZ bill's public events only
     assert "LGBT propaganda ban" in feed.find(f"{ATOM}title").text
     assert len(_atom(client, "/bills/other/changes.atom").findall(f"{ATOM}entry")) == 1
     assert client.get("/bills/missing/changes.atom").status_code == 404
 
 
-def test_atom_feed_in_russian(client, kz_bill):
+def test_atom_feed_in_russian(client, kz_open):
     raw = client.get("/ru/feeds/changes.atom").content.decode()
     assert "Мажилис единогласно принял законопроект." in raw
     assert "/ru/bills/kz-lgbt-propaganda-ban/" in raw
 
 
-def test_calendar_lists_window_bounds_as_all_day_events(client, kz_bill):
+def test_calendar_lists_window_bounds_as_all_day_events(client, kz_open):
     calendar = _calendar(client, "/feeds/deadlines.ics")
     events = calendar.walk("VEVENT")
-    window = kz_bill["window"]
+    window = kz_open.window
     # The exact deadline is unknown: one event for the earliest and one for the latest close.
     starts = sorted(e.decoded("dtstart") for e in events)
     assert starts == [window.closes_earliest, window.closes_latest]
@@ -78,11 +85,13 @@ def test_calendar_lists_window_bounds_as_all_day_events(client, kz_bill):
     assert len({str(e["uid"]) for e in events}) == 2
 
 
-def test_calendar_per_jurisdiction_and_per_bill(client, kz_bill):
+def test_calendar_per_jurisdiction_and_per_bill(client, kz_open):
     elsewhere = JurisdictionFactory(code="XX", name="Elsewhere", timezone="UTC")
-    from bills.models import SigningRule
-
-    rule = SigningRule.objects.create(
+    # One chamber and a rule with no transmission step: its passage opens an exact window.
+    chamber = ChamberFactory(
+        jurisdiction=elsewhere, classification=Chamber.Classification.UNICAMERAL
+    )
+    SigningRuleFactory(
         code="XX",
         jurisdiction=elsewhere,
         name="Elsewhere rule",
@@ -90,9 +99,17 @@ def test_calendar_per_jurisdiction_and_per_bill(client, kz_bill):
         in_force_from=dt.date(2000, 1, 1),
         trigger=SigningRule.Trigger.FINAL_APPROVAL,
         lapse_effect=SigningRule.Lapse.BECOMES_LAW,
+        steps=[{"label": "sign", "length": 15, "unit": "calendar-days"}],
     )
     other = BillFactory(jurisdiction=elsewhere, slug="elsewhere-bill", title="Elsewhere bill")
-    add_window(other, rule, exact=True)
+    EventFactory(
+        bill=other,
+        classification=Classification.PASSAGE,
+        chamber=chamber,
+        date=elsewhere.today() - dt.timedelta(days=5),
+    )
+    window = other.windows.get()
+    assert window.closes_earliest == window.closes_latest
     assert len(_calendar(client, "/feeds/deadlines.ics").walk("VEVENT")) == 3
     assert len(_calendar(client, "/feeds/KZ/deadlines.ics").walk("VEVENT")) == 2
     xx = _calendar(client, "/feeds/XX/deadlines.ics").walk("VEVENT")

@@ -8,8 +8,8 @@ import pytest
 from django.core.cache import cache, caches
 from django.test import Client
 
-from events.models import Classification, Visibility
-from tests.events.factories import EventFactory
+from bills.models import Classification, Visibility
+from tests.bills.factories import EventFactory
 from tests.web.conftest import INTERNAL_TEXT
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def _count(client, url, django_assert_max_num_queries) -> tuple[int, str]:
     [("/", 0), ("/bills/?status=awaiting-signature", 0), (DETAIL, 0), ("/ru" + DETAIL, 0)],
 )
 def test_second_view_is_served_from_the_cache(
-    client, kz_bill, django_assert_max_num_queries, url, cached_queries
+    client, kz_open, django_assert_max_num_queries, url, cached_queries
 ):
     first, first_body = _count(client, url, django_assert_max_num_queries)
     second, second_body = _count(client, url, django_assert_max_num_queries)
@@ -49,11 +49,11 @@ def test_second_view_is_served_from_the_cache(
     assert strip.sub("", first_body) == strip.sub("", second_body)
 
 
-def test_a_change_to_the_record_shows_at_once(client, kz_bill, django_capture_on_commit_callbacks):
+def test_a_change_to_the_record_shows_at_once(client, kz_open, django_capture_on_commit_callbacks):
     assert "Press conference after the vote" not in client.get(DETAIL).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         EventFactory(
-            bill=kz_bill["bill"],
+            bill=kz_open.bill,
             order=10,
             classification=Classification.PRESS_CONFERENCE,
             description="Press conference after the vote",
@@ -62,7 +62,7 @@ def test_a_change_to_the_record_shows_at_once(client, kz_bill, django_capture_on
     # An internal event changes the version too, but never appears.
     with django_capture_on_commit_callbacks(execute=True):
         EventFactory(
-            bill=kz_bill["bill"],
+            bill=kz_open.bill,
             order=11,
             description=INTERNAL_TEXT + " (2)",
             visibility=Visibility.INTERNAL,
@@ -70,20 +70,20 @@ def test_a_change_to_the_record_shows_at_once(client, kz_bill, django_capture_on
     assert INTERNAL_TEXT not in client.get(DETAIL).content.decode()
 
 
-def test_a_deleted_bill_is_gone_at_once(client, kz_bill, django_capture_on_commit_callbacks):
+def test_a_deleted_bill_is_gone_at_once(client, kz_open, django_capture_on_commit_callbacks):
     assert client.get(DETAIL).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        kz_bill["bill"].delete()
+        kz_open.bill.delete()
     assert client.get(DETAIL).status_code == 404
 
 
-def test_languages_are_cached_apart(client, kz_bill):
+def test_languages_are_cached_apart(client, kz_open):
     assert "Signing window" in client.get(DETAIL).content.decode()
     assert "Срок подписания" in client.get("/ru" + DETAIL).content.decode()
     assert "Signing window" in client.get(DETAIL).content.decode()
 
 
-def test_each_visitor_gets_a_working_csrf_token_from_a_cached_page(client, kz_bill):
+def test_each_visitor_gets_a_working_csrf_token_from_a_cached_page(client, kz_open):
     client.get(DETAIL)  # fills the cache
     visitor = Client(enforce_csrf_checks=True)
     body = visitor.get(DETAIL).content.decode()
@@ -95,7 +95,7 @@ def test_each_visitor_gets_a_working_csrf_token_from_a_cached_page(client, kz_bi
     assert response["Location"] == "/ru" + DETAIL
 
 
-def test_pages_are_kept_in_process_memory_and_only_the_version_is_shared(client, kz_bill):
+def test_pages_are_kept_in_process_memory_and_only_the_version_is_shared(client, kz_open):
     client.get(DETAIL)
     client.get("/bills/?q=anything-at-all")
     shared_keys = [key for key in cache._cache if "web:page:" in key]

@@ -12,7 +12,7 @@ PAGES = ["/", "/bills/", "/bills/kz-lgbt-propaganda-ban/", "/ru/", "/kk/bills/?s
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_csp_header_is_strict(client, kz_bill, url):
+def test_csp_header_is_strict(client, kz_open, url):
     response = client.get(url)
     csp = response["Content-Security-Policy"]
     directives = dict(
@@ -27,7 +27,7 @@ def test_csp_header_is_strict(client, kz_bill, url):
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_no_inline_script_or_style_and_only_own_assets(client, kz_bill, url):
+def test_no_inline_script_or_style_and_only_own_assets(client, kz_open, url):
     body = client.get(url).content.decode()
     assert "<script" not in body  # the pages need no JavaScript at all
     assert "<style" not in body
@@ -38,13 +38,13 @@ def test_no_inline_script_or_style_and_only_own_assets(client, kz_bill, url):
         assert attr.startswith(("/", "data:")), attr
 
 
-def test_every_form_has_a_csrf_token(client, kz_bill):
+def test_every_form_has_a_csrf_token(client, kz_open):
     body = client.get("/bills/kz-lgbt-propaganda-ban/").content.decode()
     for form in re.findall(r'<form[^>]*method="post".*?</form>', body, flags=re.S):
         assert 'name="csrfmiddlewaretoken"' in form
 
 
-def test_pages_have_landmarks_and_labels(client, kz_bill):
+def test_pages_have_landmarks_and_labels(client, kz_open):
     body = client.get("/bills/").content.decode()
     assert '<a class="skip-link" href="#main">' in body
     for landmark in ("<header", "<main", "<nav", "<footer"):

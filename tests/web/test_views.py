@@ -8,11 +8,13 @@ import re
 import pytest
 from django.utils import timezone
 
-from bills.filters import BillFilter
-from bills.models import BillStatus, SigningWindow
-from bills.selectors import window_progress
+from bills import timeline
+from bills.models import BillStatus, Classification, SigningWindow
 from tests.bills.factories import BillFactory
+from tests.record import act, bill_at
 from tests.web.conftest import INTERNAL_TEXT, make_bills
+from web.filters import BillFilter
+from web.selectors import window_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +31,12 @@ def test_ping_returns_a_fixed_string(client):
     assert response.content == b"pong\n"
 
 
-def test_dashboard_shows_soonest_window_with_countdown_and_bar(client, kz_bill):
+def test_dashboard_shows_soonest_window_with_countdown_and_bar(client, kz_open):
     response = client.get("/")
     assert response.status_code == 200
     body = text(response)
     assert "LGBT propaganda ban" in body
-    assert "5 days left" in body
+    assert f"{kz_open.extra['days_left']} days left" in body
     assert 'class="wb-elapsed"' in body
     # Bounds shown while the exact deadline is unknown.
     assert "The exact deadline is not known yet" in body
@@ -43,35 +45,33 @@ def test_dashboard_shows_soonest_window_with_countdown_and_bar(client, kz_bill):
     assert "?jurisdiction=KZ&amp;status=awaiting-signature" in body
 
 
-def test_dashboard_orders_windows_by_soonest_close(client, kz):
-    later = BillFactory(jurisdiction=kz["jurisdiction"], title="Later bill")
-    sooner = BillFactory(jurisdiction=kz["jurisdiction"], title="Sooner bill")
-    today = dt.date.today()
-    for bill, days in ((later, 20), (sooner, 2)):
-        SigningWindow.objects.create(
-            bill=bill,
-            rule=kz["rule"],
-            triggered_earliest=today,
-            triggered_latest=today,
-            closes_earliest=today + dt.timedelta(days=days),
-            closes_latest=today + dt.timedelta(days=days),
+def test_dashboard_orders_windows_by_soonest_close(client, kz_record):
+    # Both houses passed them: the later bill's window opened 10 days ago, the sooner one's 28.
+    today = kz_record.jurisdiction.today()
+    for slug, title, days_ago in (("later", "Later bill", 10), ("sooner", "Sooner bill", 28)):
+        bill_at(
+            kz_record,
+            BillStatus.AWAITING_SIGNATURE,
+            slug=slug,
+            title=title,
+            acted_on=today - dt.timedelta(days=days_ago),
         )
     body = text(client.get("/"))
     assert body.index("Sooner bill") < body.index("Later bill")
 
 
-def test_dashboard_without_open_window_says_so_and_shows_recent(client, kz_bill):
-    SigningWindow.objects.filter(pk=kz_bill["window"].pk).update(
-        status=SigningWindow.Status.SIGNED, closed_on=dt.date.today()
-    )
+def test_dashboard_without_open_window_says_so_and_shows_recent(client, kz_open):
+    # The President signed today: the window is closed.
+    act(kz_open, Classification.EXECUTIVE_SIGNATURE, kz_open.jurisdiction.today())
+    assert kz_open.window.status == SigningWindow.Status.SIGNED
     body = text(client.get("/"))
     assert "No signing window is open right now." in body
     assert "Most recent signing windows" in body
     assert "LGBT propaganda ban" in body
 
 
-def test_countdown_uses_the_jurisdictions_time_zone(kz_bill):
-    window = SigningWindow.objects.select_related("bill__jurisdiction").get(pk=kz_bill["window"].pk)
+def test_countdown_uses_the_jurisdictions_time_zone(kz_open):
+    window = SigningWindow.objects.select_related("bill__jurisdiction").get(pk=kz_open.window.pk)
     # 20:00 UTC is already the next day in Almaty (UTC+5): one day fewer is left there.
     late_utc = timezone.now().replace(hour=20, minute=0)
     early_utc = late_utc.replace(hour=1)
@@ -81,7 +81,7 @@ def test_countdown_uses_the_jurisdictions_time_zone(kz_bill):
     assert late.days_to_earliest == early.days_to_earliest - 1
 
 
-def test_bill_page_shows_status_vote_window_and_public_timeline_only(client, kz_bill):
+def test_bill_page_shows_status_vote_window_and_public_timeline_only(client, kz_open):
     response = client.get(DETAIL)
     assert response.status_code == 200
     body = text(response)
@@ -91,37 +91,37 @@ def test_bill_page_shows_status_vote_window_and_public_timeline_only(client, kz_
     assert "the source does not give the counts" in body
     assert "The Mäjilis passed the bill unanimously." in body
     assert "The Senate approved the bill." in body
-    assert "date not given" in body  # the Senate's approval has no date in the sources
-    assert "CIVICUS" in body and "https://civicus.example/1" in body
-    assert "5 days left" in body
+    assert "date not given" in body  # Amnesty's statement has no date in the sources
+    assert "CIVICUS" in body and kz_open.article.url in body
+    assert f"{kz_open.extra['days_left']} days left" in body
     assert INTERNAL_TEXT not in body
 
 
-def test_bill_page_draws_counts_when_reported(client, kz_bill):
-    vote = kz_bill["vote"]
-    vote.unanimous = False
-    vote.yes_count, vote.no_count, vote.abstain_count = 70, 20, 3
-    vote.save()
+def test_bill_page_draws_counts_when_reported(client, kz_open):
+    timeline.vote_update(
+        vote=kz_open.vote,
+        data={"unanimous": False, "yes_count": 70, "no_count": 20, "abstain_count": 3},
+    )
     body = text(client.get(DETAIL))
     assert re.search(r'<rect class="vc-yes" x="0.00" y="0" width="[\d.]+"', body)
     assert "<dd>70</dd>" in body and "<dd>20</dd>" in body and "<dd>3</dd>" in body
     assert "not reported" in body  # absent / not voting are NULL: shown as unknown, not zero
 
 
-def test_unknown_bill_is_404(client, kz):
+def test_unknown_bill_is_404(client, kz_record):
     assert client.get("/bills/no-such-bill/").status_code == 404
 
 
-def test_list_filters_by_status_and_jurisdiction(client, kz_bill):
-    BillFactory(jurisdiction=kz_bill["jurisdiction"], title="An introduced bill")
+def test_list_filters_by_status_and_jurisdiction(client, kz_open):
+    BillFactory(jurisdiction=kz_open.jurisdiction, title="An introduced bill")
     body = text(client.get("/bills/?status=awaiting-signature&jurisdiction=KZ"))
     assert "LGBT propaganda ban" in body
     assert "An introduced bill" not in body
     assert "1 bill" in body
 
 
-def test_list_free_text_search(client, kz_bill):
-    BillFactory(jurisdiction=kz_bill["jurisdiction"], title="Water management reform")
+def test_list_free_text_search(client, kz_open):
+    BillFactory(jurisdiction=kz_open.jurisdiction, title="Water management reform")
     body = text(client.get("/bills/?q=propaganda"))
     assert "LGBT propaganda ban" in body
     assert "Water management reform" not in body
@@ -130,11 +130,11 @@ def test_list_free_text_search(client, kz_bill):
     assert "LGBT propaganda ban" not in body
 
 
-def test_list_filters_by_subject_chamber_dates_and_closing_window(client, kz_bill):
-    other = BillFactory(jurisdiction=kz_bill["jurisdiction"], title="Other bill")
+def test_list_filters_by_subject_chamber_dates_and_closing_window(client, kz_open):
+    other = BillFactory(jurisdiction=kz_open.jurisdiction, title="Other bill")
     for query in (
         "subject=lgbtqi-rights",
-        f"chamber={kz_bill['lower'].pk}",
+        f"chamber={kz_open.lower.pk}",
         "introduced_after=2025-05-01&introduced_before=2025-07-01",
         "action_after=2025-11-01",
         "closing_within=7",
@@ -164,7 +164,7 @@ def test_list_filters_by_subject_chamber_dates_and_closing_window(client, kz_bil
         "q=%27%22%3B--%20%26%20%7C%20!",
     ],
 )
-def test_invalid_filter_shows_a_message_never_500(client, kz_bill, query):
+def test_invalid_filter_shows_a_message_never_500(client, kz_open, query):
     response = client.get(f"/bills/?{query}")
     assert response.status_code == 200
     body = text(response)
@@ -173,8 +173,8 @@ def test_invalid_filter_shows_a_message_never_500(client, kz_bill, query):
         assert 'role="alert"' in body
 
 
-def test_list_is_paginated_and_keeps_filters_in_links(client, kz):
-    make_bills(kz, 30)
+def test_list_is_paginated_and_keeps_filters_in_links(client, kz_record):
+    make_bills(kz_record, 30)
     body = text(client.get("/bills/?status=introduced"))
     # 30 bills over 8 statuses: 4 are introduced; all statuses: two pages.
     assert "4 bills" in body
@@ -186,8 +186,19 @@ def test_list_is_paginated_and_keeps_filters_in_links(client, kz):
     assert "Page 2 of 2" in body
 
 
-def test_list_sorts(client, kz):
-    make_bills(kz, 3)
+def test_list_sorts(client, kz_record):
+    # Three bills awaiting signature, bulk-0 introduced and approved first.
+    today = kz_record.jurisdiction.today()
+    for i in range(3):
+        bill_at(
+            kz_record,
+            BillStatus.AWAITING_SIGNATURE,
+            slug=f"bulk-{i}",
+            title=f"Bulk bill {i} on transparency",
+            introduced_on=dt.date(2025, 1, 1) + dt.timedelta(days=i),
+            # Six days apart: a month later they still close in that order (never on one day).
+            acted_on=today - dt.timedelta(days=27 - 6 * i),
+        )
     titles = re.findall(r"Bulk bill (\d+)", text(client.get("/bills/?sort=title")))
     assert titles == ["0", "1", "2"]
     titles = re.findall(r"Bulk bill (\d+)", text(client.get("/bills/?sort=-introduced")))
@@ -196,15 +207,18 @@ def test_list_sorts(client, kz):
     assert titles == ["0", "1", "2"]
 
 
-def test_board_counts_bills_by_status(client, kz):
-    make_bills(kz, 16)  # two of each of the eight statuses
+def test_board_counts_bills_by_status(client, kz_record):
+    # Two of each of the eight statuses, the record's own bill (passed by the Mäjilis) included.
+    statuses = [s for s in BillStatus for _ in range(2)]
+    statuses.remove(kz_record.bill.status)
+    make_bills(kz_record, 15, statuses=statuses)
     body = text(client.get("/"))
     for status in BillStatus:
         assert f"?jurisdiction=KZ&amp;status={status.value}" in body
     assert body.count("<strong>2</strong>") == len(BillStatus)
 
 
-def test_feed_links_on_pages(client, kz_bill):
+def test_feed_links_on_pages(client, kz_open):
     body = text(client.get("/"))
     assert 'rel="alternate" type="application/atom+xml"' in body
     assert 'href="/feeds/changes.atom"' in body and 'href="/feeds/deadlines.ics"' in body
@@ -214,17 +228,18 @@ def test_feed_links_on_pages(client, kz_bill):
     assert body.count('rel="alternate"') == 4
 
 
-def test_closed_window_shows_its_outcome(client, kz_bill):
-    window = kz_bill["window"]
-    SigningWindow.objects.filter(pk=window.pk).update(
-        status=SigningWindow.Status.SIGNED, closed_on=dt.date(2025, 12, 1)
+def test_closed_window_shows_its_outcome(client, kz_open):
+    act(
+        kz_open,
+        Classification.EXECUTIVE_SIGNATURE,
+        kz_open.jurisdiction.today() - dt.timedelta(days=1),
     )
     body = text(client.get(DETAIL))
     assert "Signed" in body
     assert "Window closed on" in body
 
 
-def test_list_filtered_by_jurisdiction_offers_its_calendar_and_alerts(client, kz_bill):
+def test_list_filtered_by_jurisdiction_offers_its_calendar_and_alerts(client, kz_open):
     body = text(client.get("/bills/?jurisdiction=KZ"))
     assert "Follow every bill in Kazakhstan" in body
     assert 'href="/feeds/KZ/deadlines.ics"' in body
@@ -233,8 +248,8 @@ def test_list_filtered_by_jurisdiction_offers_its_calendar_and_alerts(client, kz
     assert "Follow every bill in" not in text(client.get("/bills/?jurisdiction=ZZ"))
 
 
-def test_search_finds_titles_entered_in_russian(client, kz_bill):
-    BillFactory(jurisdiction=kz_bill["jurisdiction"], title="Water management reform")
+def test_search_finds_titles_entered_in_russian(client, kz_open):
+    BillFactory(jurisdiction=kz_open.jurisdiction, title="Water management reform")
     body = text(client.get("/ru/bills/?q=пропаганды"))
     assert "kz-lgbt-propaganda-ban" in body
     assert "Water management reform" not in body
@@ -245,7 +260,7 @@ FILTER_KEYS = [*BillFilter.base_filters, "page"]
 
 
 @pytest.mark.parametrize("key", FILTER_KEYS)
-def test_nul_bytes_in_filters_are_rejected_not_500(client, kz_bill, key):
+def test_nul_bytes_in_filters_are_rejected_not_500(client, kz_open, key):
     # PostgreSQL refuses NUL in text: a value carrying one must never reach a query.
     for prefix in ("", "/ru"):
         assert client.get(f"{prefix}/bills/?{key}=a%00b").status_code == 200
@@ -260,5 +275,5 @@ def test_nul_bytes_in_filters_are_rejected_not_500(client, kz_bill, key):
         "/feeds/K%00Z/deadlines.ics",
     ],
 )
-def test_nul_bytes_in_paths_are_404(client, kz_bill, url):
+def test_nul_bytes_in_paths_are_404(client, kz_open, url):
     assert client.get(url).status_code == 404
