@@ -4,8 +4,12 @@
 
 Uses its own database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/tracker_bench_scan), created and migrated if missing and
-emptied before each size. Windows close between 20 days ago and 40 days ahead, so about half of
-them cross a threshold or are overdue on the scan day. Prints, per size: the first scan (which
+emptied before each size. Each Kazakh bill is introduced and passed by the Mäjilis, then approved
+by the Senate: the final approval opens the President's window under the real KZ rule
+(seeds/signing_rules.yaml). The bills are bulk-loaded, with the status and windows the record's
+own derivation gives (bench/bulk_record.py, checked on a sample). Approvals are dated so that
+windows close (at the earliest) between 20 days before and 40 days after the scan day, so about
+half of them cross a threshold or are overdue on it. Prints, per size: the first scan (which
 raises the alerts), a repeat scan (raises nothing) and a scan that also fans out to one
 jurisdiction subscriber (rolled back before any task is published); then the 100k/10k ratio.
 Target: 100k windows in under 5 s on 2 cores, growing no worse than linearly.
@@ -60,47 +64,64 @@ def _reset() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE events_delivery, events_alert, events_subscription, "
-            "bills_signingwindow, bills_historicalsigningwindow, events_event, bills_bill "
-            "RESTART IDENTITY CASCADE"
+            "bills_signingwindow, bills_historicalsigningwindow, bills_vote, bills_historicalvote, "
+            "bills_event_sources, bills_event, bills_historicalevent, bills_bill, "
+            "bills_historicalbill RESTART IDENTITY CASCADE"
         )
 
 
 def _populate(size: int) -> None:
+    from dateutil.relativedelta import relativedelta
     from django.db import connection
 
-    from bills.models import Bill, Jurisdiction, SigningRule, SigningWindow
-    from bills.signing import rules_load
+    from bench.bulk_record import PlannedBill, PlannedEvent, bulk_load, check_sample
+    from bills import services
+    from bills.models import Bill, Chamber, Classification, Jurisdiction
+    from bills.seeds import rules_load
 
     rules_load()
     kz = Jurisdiction.objects.get(code="KZ")
-    rule = SigningRule.objects.get(code="KZ")
+    lower, _ = services.chamber_upsert(
+        jurisdiction=kz, classification=Chamber.Classification.LOWER, name="Mäjilis"
+    )
+    upper, _ = services.chamber_upsert(
+        jurisdiction=kz, classification=Chamber.Classification.UPPER, name="Senate"
+    )
+    source, _ = services.source_get_or_create(
+        publisher="Bench wire", title="Parliament passes the bench bills", published_on=AS_OF
+    )
     rng = random.Random(size)
     batch = 5000
+    loaded = []
     for start in range(0, size, batch):
-        count = min(batch, size - start)
-        bills = Bill.objects.bulk_create(
-            [
-                Bill(jurisdiction=kz, title=f"Bench bill {n}", slug=f"bench-{n}")
-                for n in range(start, start + count)
-            ]
-        )
-        windows = []
-        for bill in bills:
+        planned = []
+        for n in range(start, min(start + batch, size)):
+            # The window closes (earliest) a month after the approval: on AS_OF - 20 … AS_OF + 40.
             closes = AS_OF + datetime.timedelta(days=rng.randint(-20, 40))
-            triggered = closes - datetime.timedelta(days=31)
-            windows.append(
-                SigningWindow(
-                    bill=bill,
-                    rule=rule,
-                    triggered_earliest=triggered,
-                    triggered_latest=triggered + datetime.timedelta(days=10),
-                    closes_earliest=closes,
-                    closes_latest=closes + datetime.timedelta(days=10),
+            approved = closes - relativedelta(months=1)
+            steps = (
+                (Classification.INTRODUCTION, approved - datetime.timedelta(days=40), lower),
+                (Classification.PASSAGE, approved - datetime.timedelta(days=20), lower),
+                (Classification.PASSAGE, approved, upper),
+            )
+            planned.append(
+                PlannedBill(
+                    bill=Bill(
+                        jurisdiction=kz,
+                        title=f"Bench bill {n}",
+                        slug=f"bench-{n}",
+                        originating_chamber=lower,
+                    ),
+                    events=[
+                        PlannedEvent(classification, day, chamber=chamber, source=source)
+                        for classification, day, chamber in steps
+                    ],
                 )
             )
-        SigningWindow.objects.bulk_create(windows)
+        loaded += bulk_load(planned, batch_size=batch)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    check_sample(loaded, size=20)
 
 
 def _timed(label: str, size: int, fn) -> float:

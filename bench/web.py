@@ -70,139 +70,186 @@ def _recreate_database(name: str) -> None:
 
 
 def _populate(bills: int, events_per_bill: int) -> None:
-    """Seeds plus `bills` synthetic bills with `events_per_bill` events each, in bulk."""
+    """Seeds plus `bills` synthetic bills with `events_per_bill` events each, bulk-loaded: each
+    bill's timeline leads to a status by real acts (cited, a vote on its chamber act for every
+    other bill, some internal notes), and its status, dates and windows are what the record's
+    derivation gives (bench/bulk_record.py, checked on a sample)."""
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
+    from bench.bulk_record import PlannedBill, PlannedEvent, bulk_load, check_sample
+    from bills import services
     from bills.models import (
         Bill,
         BillStatus,
         Chamber,
+        Classification,
+        Event,
         Jurisdiction,
         SigningRule,
         SigningWindow,
         Subject,
+        Visibility,
         Vote,
     )
-    from events.models import Classification, Event, Visibility
 
     call_command("load_seeds", verbosity=0)
     rng = random.Random(42)
-    today = dt.date.today()
     subjects = list(Subject.objects.all())
     jurisdictions = list(Jurisdiction.objects.all())
-    chambers: dict[int, list[Chamber]] = {}
+    chambers: dict[int, dict[str, Chamber]] = {}
     for jurisdiction in jurisdictions:
-        for classification in (Chamber.Classification.LOWER, Chamber.Classification.UPPER):
-            if jurisdiction.chambers.filter(classification="unicameral").exists():
-                continue
-            Chamber.objects.get_or_create(
-                jurisdiction=jurisdiction,
-                classification=classification,
-                defaults={"name": f"{jurisdiction.code} {classification}", "seats": 400},
-            )
-        chambers[jurisdiction.pk] = list(jurisdiction.chambers.all())
-    rules = {r.jurisdiction_id: r for r in SigningRule.objects.all()}
+        existing = set(jurisdiction.chambers.values_list("classification", flat=True))
+        if Chamber.Classification.UNICAMERAL not in existing:
+            for classification in (Chamber.Classification.LOWER, Chamber.Classification.UPPER):
+                if classification not in existing:
+                    services.chamber_create(
+                        jurisdiction=jurisdiction,
+                        classification=classification,
+                        name=f"{jurisdiction.code} {classification}",
+                        seats=400,
+                    )
+        chambers[jurisdiction.pk] = {c.classification: c for c in jurisdiction.chambers.all()}
+    # Presentment rules (US, US-CA) run from the executive's receipt: those bills record it.
+    receipt_rules = set(
+        SigningRule.objects.filter(trigger=SigningRule.Trigger.EXECUTIVE_RECEIPT).values_list(
+            "jurisdiction_id", flat=True
+        )
+    )
+    sources = [
+        services.source_get_or_create(
+            publisher=f"Bench News {n % 7}",
+            title=f"Report {n} on {rng.choice(WORDS)}",
+            published_on=dt.date.today() - dt.timedelta(days=rng.randint(1, 900)),
+        )[0]
+        for n in range(200)
+    ]
+
+    C = Classification
+    # The acts that bring a bill to each status (chamber kind per act; None: no chamber).
+    paths: dict[str, list[tuple[str, str | None]]] = {
+        BillStatus.INTRODUCED: [(C.INTRODUCTION, "lower")],
+        BillStatus.PASSED_LOWER: [(C.INTRODUCTION, "lower"), (C.PASSAGE, "lower")],
+        BillStatus.PASSED_UPPER: [(C.INTRODUCTION, "upper"), (C.PASSAGE, "upper")],
+        BillStatus.AWAITING_SIGNATURE: [
+            (C.INTRODUCTION, "lower"),
+            (C.PASSAGE, "lower"),
+            (C.PASSAGE, "upper"),
+        ],
+        BillStatus.ENACTED: [
+            (C.INTRODUCTION, "lower"),
+            (C.PASSAGE, "lower"),
+            (C.PASSAGE, "upper"),
+            (C.EXECUTIVE_SIGNATURE, None),
+        ],
+        BillStatus.VETOED: [
+            (C.INTRODUCTION, "lower"),
+            (C.PASSAGE, "lower"),
+            (C.PASSAGE, "upper"),
+            (C.EXECUTIVE_VETO, None),
+        ],
+        BillStatus.WITHDRAWN: [(C.INTRODUCTION, "lower"), (C.WITHDRAWAL, None)],
+        BillStatus.FAILED: [(C.INTRODUCTION, "lower"), (C.FAILURE, "lower")],
+    }
+    # Steps between the introduction and the next act: they do not change the status.
+    fillers = [
+        (C.REFERRAL_COMMITTEE, "lower"),
+        (C.READING_1, "lower"),
+        (C.STATEMENT, None),
+        (C.READING_2, "lower"),
+        (C.PRESS_CONFERENCE, None),
+        (C.READING_3, "lower"),
+        (C.AMENDMENT_PASSAGE, "lower"),
+        (C.INCIDENT, None),
+        (C.OTHER, None),
+    ]
     statuses = list(BillStatus)
 
-    print(f"creating {bills} bills ...", flush=True)
-    new_bills = []
+    print(f"planning {bills} bills with {bills * events_per_bill} events ...", flush=True)
+    planned = []
     for i in range(bills):
         jurisdiction = rng.choice(jurisdictions)
+        status = rng.choice(statuses)
+        path = list(paths[status])
+        sent = status in (BillStatus.AWAITING_SIGNATURE, BillStatus.ENACTED, BillStatus.VETOED)
+        if sent and (jurisdiction.pk in receipt_rules or rng.random() < 0.5):
+            path.insert(3, (C.EXECUTIVE_RECEIPT, None))
+        steps = [path[0], *(fillers[n % len(fillers)] for n in range(events_per_bill - len(path)))]
+        steps += path[1:]
+        # One act every three days up to the last; a window still open was opened recently.
+        # Never after today where the bill is (New York's today may be UTC's yesterday).
+        today = jurisdiction.today()
+        if status == BillStatus.AWAITING_SIGNATURE:
+            last = today - dt.timedelta(days=rng.randint(0, 40))
+        else:
+            last = today - dt.timedelta(days=rng.randint(20, 800))
+        events = []
+        for n, (classification, kind) in enumerate(steps):
+            advocacy = kind is None and classification in (
+                C.STATEMENT,
+                C.PRESS_CONFERENCE,
+                C.INCIDENT,
+                C.OTHER,
+            )
+            # Some filler notes are internal (staff only): never a step of the path.
+            internal = 0 < n < len(steps) - len(path) + 1 and n % 7 == 6
+            events.append(
+                PlannedEvent(
+                    classification=classification,
+                    date=last - dt.timedelta(days=3 * (len(steps) - 1 - n)),
+                    chamber=chambers[jurisdiction.pk][kind] if kind else None,
+                    actor="Bench Watch" if advocacy else "",
+                    description=f"Step {n + 1}: " + " ".join(rng.sample(WORDS, 8)),
+                    visibility=Visibility.INTERNAL if internal else Visibility.PUBLIC,
+                    source=None if internal else rng.choice(sources),
+                )
+            )
+        if i % 2 == 0:
+            # The vote that decided the bill's first chamber act of the path, where it has one.
+            decided = next((e for e in events if e.classification in (C.PASSAGE, C.FAILURE)), None)
+            if decided is not None:
+                yes, no = rng.randint(210, 290), rng.randint(0, 100)
+                passed = decided.classification == C.PASSAGE
+                decided.vote = {
+                    "motion": "Passage",
+                    "result": Vote.Result.PASS if passed else Vote.Result.FAIL,
+                    "yes_count": yes if passed else no,
+                    "no_count": no if passed else yes,
+                    "abstain_count": rng.randint(0, 5),
+                }
         words = rng.sample(WORDS, 5)
-        introduced = today - dt.timedelta(days=rng.randint(60, 900))
-        new_bills.append(
-            Bill(
-                jurisdiction=jurisdiction,
-                identifier=f"B-{i}",
-                slug=f"bench-{i}",
-                title=f"Bill on {words[0]} and {words[1]}, amending the {words[2]} law",
-                short_title=f"{words[0].capitalize()} {words[3]} bill",
-                summary=" ".join(rng.choice(WORDS) for _ in range(40)),
-                originating_chamber=chambers[jurisdiction.pk][0],
-                status=rng.choice(statuses),
-                introduced_on=introduced,
-                last_action_on=introduced + dt.timedelta(days=rng.randint(1, 50)),
+        planned.append(
+            PlannedBill(
+                bill=Bill(
+                    jurisdiction=jurisdiction,
+                    identifier=f"B-{i}",
+                    slug=f"bench-{i}",
+                    title=f"Bill on {words[0]} and {words[1]}, amending the {words[2]} law",
+                    short_title=f"{words[0].capitalize()} {words[3]} bill",
+                    summary=" ".join(rng.choice(WORDS) for _ in range(40)),
+                    originating_chamber=chambers[jurisdiction.pk][path[0][1]],
+                ),
+                events=events,
             )
         )
-    created = Bill.objects.bulk_create(new_bills, batch_size=2000)
+
+    print("writing bills, events, votes and windows ...", flush=True)
+    created = bulk_load(planned, batch_size=5000)
     through = Bill.subjects.through
     through.objects.bulk_create(
         [through(bill_id=b.pk, subject_id=rng.choice(subjects).pk) for b in created],
         batch_size=5000,
     )
-
-    print(f"creating {bills * events_per_bill} events, votes and windows ...", flush=True)
-    kinds = [
-        Classification.INTRODUCTION,
-        Classification.REFERRAL_COMMITTEE,
-        Classification.READING_1,
-        Classification.READING_2,
-        Classification.STATEMENT,
-        Classification.PRESS_CONFERENCE,
-        Classification.READING_3,
-        Classification.AMENDMENT_PASSAGE,
-        Classification.INCIDENT,
-        Classification.OTHER,
-    ]
-    events, votes, windows = [], [], []
-    for bill in created:
-        lower = chambers[bill.jurisdiction_id][0]
-        for n in range(events_per_bill):
-            day = bill.introduced_on + dt.timedelta(days=n * 3)
-            events.append(
-                Event(
-                    bill=bill,
-                    order=n + 1,
-                    classification=kinds[n % len(kinds)],
-                    chamber=lower,
-                    description=f"Step {n + 1}: " + " ".join(rng.sample(WORDS, 8)),
-                    date=min(day, today),
-                    visibility=Visibility.INTERNAL if n % 7 == 6 else Visibility.PUBLIC,
-                )
-            )
-        if bill.pk % 2 == 0:
-            votes.append(
-                Vote(
-                    bill=bill,
-                    chamber=lower,
-                    date=bill.last_action_on,
-                    motion="Passage",
-                    result=Vote.Result.PASS,
-                    yes_count=rng.randint(210, 290),
-                    no_count=rng.randint(0, 100),
-                    abstain_count=rng.randint(0, 5),
-                )
-            )
-        rule = rules.get(bill.jurisdiction_id)
-        if rule is not None and bill.status in (BillStatus.AWAITING_SIGNATURE, BillStatus.ENACTED):
-            start = today - dt.timedelta(days=rng.randint(0, 40))
-            is_open = bill.status == BillStatus.AWAITING_SIGNATURE
-            windows.append(
-                SigningWindow(
-                    bill=bill,
-                    rule=rule,
-                    triggered_earliest=start,
-                    triggered_latest=start + dt.timedelta(days=rng.choice([0, 0, 10])),
-                    closes_earliest=start + dt.timedelta(days=30),
-                    closes_latest=start + dt.timedelta(days=rng.choice([30, 40])),
-                    status=SigningWindow.Status.OPEN if is_open else SigningWindow.Status.SIGNED,
-                    closed_on=None if is_open else start + dt.timedelta(days=10),
-                )
-            )
-    Event.objects.bulk_create(events, batch_size=5000)
-    Vote.objects.bulk_create(votes, batch_size=5000)
-    SigningWindow.objects.bulk_create(windows, batch_size=5000)
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    checked = check_sample(created, size=50)
     print(
         f"bench database: {Bill.objects.count()} bills, {Event.objects.count()} events, "
         f"{Vote.objects.count()} votes, {SigningWindow.objects.filter(status='open').count()} "
-        "open windows",
+        f"open windows ({checked} bills re-derived: as loaded)",
         flush=True,
     )
 
