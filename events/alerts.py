@@ -88,13 +88,13 @@ def _fan_out(*, where: str, params: list, stamp: Any) -> int:
     tables = _tables()
     select_bill = (
         "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
-        "'' AS last_error, {stamp} AS created_at FROM {alert} a "
+        "'' AS last_error, '' AS message_id, {stamp} AS created_at FROM {alert} a "
         "JOIN {sub} s ON s.bill_id = a.bill_id "
         "WHERE s.status = 'confirmed' AND " + where
     )
     select_jurisdiction = (
         "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
-        "'' AS last_error, {stamp} AS created_at FROM {alert} a "
+        "'' AS last_error, '' AS message_id, {stamp} AS created_at FROM {alert} a "
         "JOIN {bill} b ON b.id = a.bill_id "
         "JOIN {sub} s ON s.jurisdiction_id = b.jurisdiction_id "
         "WHERE s.status = 'confirmed' AND " + where + " AND NOT EXISTS ("
@@ -103,8 +103,11 @@ def _fan_out(*, where: str, params: list, stamp: Any) -> int:
     )
     sql = (
         "INSERT INTO {delivery} (alert_id, subscription_id, status, attempts, last_error, "  # noqa: S608
-        "created_at) SELECT * FROM (" + select_bill + " UNION ALL " + select_jurisdiction + ") "
-        "AS fan WHERE true ON CONFLICT DO NOTHING"
+        "message_id, created_at) SELECT * FROM ("
+        + select_bill
+        + " UNION ALL "
+        + select_jurisdiction
+        + ") AS fan WHERE true ON CONFLICT DO NOTHING"
     ).format(stamp="%s", **tables)
     with connection.cursor() as cursor:
         cursor.execute(sql, [stamp, *params, stamp, *params])

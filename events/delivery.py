@@ -3,8 +3,10 @@
 A delivery is claimed by a conditional UPDATE (pending, due, attempt counted, leased for a few
 minutes) before the mail is sent, so two workers handed the same id cannot both send it, and a
 sent delivery is never sent again. A worker that dies mid-send leaves the row pending; the lease
-expires and the sweeper hands it out again (at-least-once in that one case; the stable Message-ID
-lets mail systems recognise the repeat). SMTP failures are retried with exponential backoff.
+expires and the sweeper hands it out again (at-least-once in that one case; the Message-ID,
+random but chosen once per delivery, lets mail systems recognise the repeat). SMTP failures are
+retried with exponential backoff; what is stored and logged of them is their class, never their
+text, which may quote the address.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import datetime
 import logging
 import smtplib
 from dataclasses import dataclass
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -38,6 +42,22 @@ SWEEP_GRACE = datetime.timedelta(minutes=2)
 SWEEP_BATCH = 1000
 
 
+class MailNotSent(Exception):
+    """The mail server refused a mail; the text is the error's class and code only."""
+
+
+def mail_error(exc: BaseException) -> str:
+    """What may be kept of a mail error: its class and SMTP code, not its text."""
+    error = type(exc).__name__
+    if isinstance(exc, smtplib.SMTPResponseException):
+        error += f" {exc.smtp_code}"
+    return error
+
+
+def message_id_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "bill-tracker"
+
+
 @dataclass(frozen=True)
 class Outcome:
     status: str  # "sent", "retry", "failed", "cancelled", "skipped"
@@ -55,6 +75,11 @@ def _claim(delivery_id: int, now: datetime.datetime) -> bool:
         pk=delivery_id,
         status=Delivery.Status.PENDING,
     ).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
+    if claimed == 1:
+        # Chosen at the first attempt and kept: a resend carries the same Message-ID.
+        Delivery.objects.filter(pk=delivery_id, message_id="").update(
+            message_id=make_msgid(domain=message_id_domain())
+        )
     return claimed == 1
 
 
@@ -85,11 +110,9 @@ def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> 
         return Outcome("cancelled")
     try:
         delivery_message(delivery).send()
-    except (smtplib.SMTPException, OSError) as exc:
+    except (smtplib.SMTPException, OSError, ValueError) as exc:
         # The exception text may quote the address: store and log only its type.
-        error = type(exc).__name__
-        if isinstance(exc, smtplib.SMTPResponseException):
-            error += f" {exc.smtp_code}"
+        error = mail_error(exc)
         if delivery.attempts >= MAX_ATTEMPTS:
             Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
                 status=Delivery.Status.FAILED, last_error=error, next_attempt_at=None
@@ -160,7 +183,7 @@ def delivery_message(delivery: Delivery) -> EmailMessage:
         body=body,
         to=[subscription.email],
         headers={
-            "Message-ID": delivery.message_id,
+            "Message-ID": delivery.message_id or make_msgid(domain=message_id_domain()),
             "List-Unsubscribe": f"<{unsubscribe}>",
             # RFC 8058: mail clients may unsubscribe with one POST, no page visit.
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -15,6 +15,7 @@ from django.db import transaction
 
 SEND_DELIVERY = "events.tasks.send_delivery"
 SEND_CONFIRMATION = "events.tasks.send_confirmation"
+PROCESS_SUBSCRIPTION_REQUEST = "events.tasks.process_subscription_request"
 
 
 def task_publish(name: str, *args: object) -> None:
@@ -34,6 +35,13 @@ def deliveries_enqueue(delivery_ids: Iterable[int]) -> None:
 
     # robust: a broker outage must not undo or fail the caller; the sweeper re-enqueues.
     transaction.on_commit(publish, robust=True)
+
+
+def subscription_request_enqueue(request_id: int) -> None:
+    """Decide what a subscribe request means once the web's transaction commits."""
+    transaction.on_commit(
+        lambda: task_publish(PROCESS_SUBSCRIPTION_REQUEST, request_id), robust=True
+    )
 
 
 def confirmation_enqueue(subscription_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -71,8 +72,53 @@ class Alert(models.Model):
         return f"{self.kind} {self.bill}{suffix}"
 
 
+def validate_plain_address(value: str) -> None:
+    """An address is one line of printable characters: a control character (a vertical tab, a
+    newline) passes Django's e-mail validator but breaks the mail headers later."""
+    if any(ord(c) < 32 or ord(c) == 127 or c.isspace() for c in value):
+        raise ValidationError(_("Enter a valid e-mail address."), code="invalid")
+
+
+class SubscriptionRequest(models.Model):
+    """A subscribe form's submission, waiting for the task that decides what it means.
+
+    The web answers every submission by writing one of these rows and publishing its id, the same
+    work whatever the address's state, so neither the response nor its timing tells whether the
+    address is known. events.subscriptions.subscription_request_process then creates or renews
+    the subscription, owes a confirmation mail if one is due, and deletes the row."""
+
+    email = models.EmailField(validators=[validate_plain_address])
+    bill = models.ForeignKey(
+        Bill, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=2, default="en")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bill__isnull=False, jurisdiction__isnull=True)
+                | Q(bill__isnull=True, jurisdiction__isnull=False),
+                name="subscription_request_one_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["en", "ru", "kk"]),
+                name="subscription_request_language_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Subscription request #{self.pk}"
+
+
 class Subscription(models.Model):
-    """An e-mail address following one bill or a whole jurisdiction. Never shown publicly."""
+    """An e-mail address following one bill or a whole jurisdiction. Never shown publicly.
+
+    Its links carry opaque tokens; only their SHA-256 is stored (events.tokens)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting confirmation")
@@ -84,7 +130,7 @@ class Subscription(models.Model):
         RU = "ru", "Русский"
         KK = "kk", "Қазақша"
 
-    email = models.EmailField()
+    email = models.EmailField(validators=[validate_plain_address])
     bill = models.ForeignKey(
         Bill, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
     )
@@ -98,7 +144,17 @@ class Subscription(models.Model):
     # When the current confirmation link was mailed; empty while one is owed (the outbox sweeper
     # sends it if the publish after the request was lost).
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # Attempts to mail the current confirmation link: a mail server that keeps refusing the
+    # address is not asked again and again for the seven days before the purge.
+    confirmation_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The confirmation link's token (random, one use, expiring), as its SHA-256.
+    confirm_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    confirm_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The unsubscribe token is derived from this nonce with the secret key, so that every mail
+    # carries the same link; a new nonce (each time the person subscribes again) voids old links.
+    unsubscribe_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    unsubscribe_token_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -124,6 +180,16 @@ class Subscription(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(language__in=["en", "ru", "kk"]), name="subscription_language_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["confirm_token_hash"],
+                condition=~Q(confirm_token_hash=""),
+                name="subscription_confirm_token_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["unsubscribe_token_hash"],
+                condition=~Q(unsubscribe_token_hash=""),
+                name="subscription_unsubscribe_token_unique",
             ),
         ]
         indexes = [
@@ -153,6 +219,9 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Random, chosen at the first attempt and kept for retries, so that a resend is recognisably
+    # the same mail; a row id would tell how many people an alert goes to.
+    message_id = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -177,8 +246,3 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"Delivery #{self.pk} ({self.status})"
-
-    @property
-    def message_id(self) -> str:
-        """Stable Message-ID derived from this row, so a resend is recognisably the same mail."""
-        return f"<delivery-{self.pk}@bill-tracker>"

@@ -1,39 +1,45 @@
-"""E-mail subscriptions: double opt-in with a signed, expiring link; one-click unsubscribe.
+"""E-mail subscriptions: double opt-in with an expiring, one-use link; one-click unsubscribe.
 
-Addresses are personal data of people who may be at risk: they never appear in a response that
-tells whether they were subscribed, in a task's arguments, or in a log line (tasks carry ids).
+Addresses are personal data of people who may be at risk. Nobody may learn from the site
+whether an address is subscribed: the subscribe form's answer is the same work whatever the
+address's state (one request row written, its id published; the task decides what it means),
+links carry opaque tokens (events.tokens), and an address never appears in a task's arguments, a
+log line or an exception the worker logs (mail errors are reduced to their class).
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bills.models import Bill, Jurisdiction
-from events.delivery import SWEEP_BATCH, SWEEP_GRACE
-from events.enqueue import confirmation_enqueue
-from events.models import Delivery, Subscription
+from events.delivery import SWEEP_BATCH, SWEEP_GRACE, MailNotSent, mail_error
+from events.enqueue import confirmation_enqueue, subscription_request_enqueue
+from events.models import Delivery, Subscription, SubscriptionRequest
 from events.tokens import (
     CONFIRM_MAX_AGE,
+    confirm_token_issue,
     confirm_url,
     subscription_from_confirm_token,
     subscription_from_unsubscribe_token,
+    unsubscribe_rotate,
 )
 
 logger = logging.getLogger(__name__)
 
 PURGE_AFTER = datetime.timedelta(days=7)
-
-
-# --- Services -----------------------------------------------------------------------------------
+CONFIRMATION_MAX_ATTEMPTS = 5
+# A request the task never processed (a lost publish) is swept; one older than this is dropped.
+REQUEST_MAX_AGE = datetime.timedelta(days=1)
 
 
 def _normalize(email: str) -> str:
@@ -48,17 +54,35 @@ def subscription_request(
     language: str,
     bill: Bill | None = None,
     jurisdiction: Jurisdiction | None = None,
-) -> Subscription:
-    """Ask to follow a bill or a jurisdiction: a confirmation mail goes out after commit.
-
-    Already confirmed: nothing is sent and nothing changes (the caller shows the same page either
-    way, so the response does not tell whether the address was subscribed). Pending or
-    unsubscribed: a fresh confirmation link is sent.
-    """
+) -> SubscriptionRequest:
+    """Ask to follow a bill or a jurisdiction. Writes the request and nothing else, whatever the
+    address's state; events.tasks processes it after commit (subscription_request_process)."""
     if (bill is None) == (jurisdiction is None):
         raise ValidationError(_("Choose either a bill or a jurisdiction to follow."))
-    email = _normalize(email)
-    scope = {"bill": bill} if bill is not None else {"jurisdiction": jurisdiction}
+    request = SubscriptionRequest(
+        email=_normalize(email), language=language, bill=bill, jurisdiction=jurisdiction
+    )
+    request.full_clean()
+    request.save()
+    subscription_request_enqueue(request.pk)
+    return request
+
+
+@transaction.atomic
+def subscription_request_process(*, request_id: int) -> str:
+    """What a subscribe request means, decided away from the web: a new or lapsed address gets a
+    pending subscription and is owed a confirmation mail; a confirmed one changes nothing and
+    gets no mail. Safe to run twice (the request row is consumed). Returns what was done."""
+    request = SubscriptionRequest.objects.select_for_update().filter(pk=request_id).first()
+    if request is None:
+        return "gone"
+    scope = (
+        {"bill_id": request.bill_id}
+        if request.bill_id is not None
+        else {"jurisdiction_id": request.jurisdiction_id}
+    )
+    email, language = request.email, request.language
+    request.delete()
     subscription = Subscription.objects.select_for_update().filter(email=email, **scope).first()
     if subscription is None:
         subscription = Subscription(email=email, language=language, **scope)
@@ -69,44 +93,64 @@ def subscription_request(
         except IntegrityError:
             # A concurrent request created it first.
             subscription = Subscription.objects.select_for_update().get(email=email, **scope)
+        else:
+            unsubscribe_rotate(subscription)
     if subscription.status == Subscription.Status.CONFIRMED:
-        return subscription
+        return "already confirmed"
+    if subscription.status == Subscription.Status.UNSUBSCRIBED:
+        # Subscribing again voids the unsubscribe links of the mails before.
+        unsubscribe_rotate(subscription)
     subscription.status = Subscription.Status.PENDING
     subscription.language = language
     subscription.unsubscribed_at = None
-    # A fresh request restarts the seven days before an unconfirmed request is purged, and owes
-    # a confirmation mail until one is sent.
+    # A fresh request restarts the seven days before an unconfirmed request is purged, owes a
+    # confirmation mail until one is sent, and voids the previous confirmation link.
     subscription.created_at = timezone.now()
     subscription.confirmation_sent_at = None
-    subscription.full_clean()
+    subscription.confirm_token_hash = ""
+    subscription.confirm_expires_at = None
+    subscription.confirmation_attempts = 0
     subscription.save()
     confirmation_enqueue(subscription.pk)
-    return subscription
+    return "confirmation owed"
 
 
 @transaction.atomic
 def subscription_confirm(*, token: str) -> Subscription:
-    """Confirm the subscription a valid, unexpired link names. Confirming twice is harmless."""
+    """Confirm the subscription a valid, unexpired link names. The link then stops working."""
     subscription = subscription_from_confirm_token(token, lock=True)
     if subscription.status == Subscription.Status.UNSUBSCRIBED:
         raise ValidationError(
             _("This subscription was cancelled. Please subscribe again."), code="cancelled"
         )
-    if subscription.status == Subscription.Status.PENDING:
-        subscription.status = Subscription.Status.CONFIRMED
-        subscription.confirmed_at = timezone.now()
-        subscription.save(update_fields=["status", "confirmed_at"])
+    subscription.status = Subscription.Status.CONFIRMED
+    subscription.confirmed_at = subscription.confirmed_at or timezone.now()
+    subscription.confirm_token_hash = ""
+    subscription.confirm_expires_at = None
+    subscription.save(
+        update_fields=["status", "confirmed_at", "confirm_token_hash", "confirm_expires_at"]
+    )
     return subscription
 
 
 @transaction.atomic
 def subscription_unsubscribe(*, token: str) -> Subscription:
-    """Stop all mail to this subscription; pending deliveries are cancelled. Idempotent."""
+    """Stop all mail to this subscription; pending deliveries are cancelled, and an unused
+    confirmation link is voided. Idempotent."""
     subscription = subscription_from_unsubscribe_token(token, lock=True)
     if subscription.status != Subscription.Status.UNSUBSCRIBED:
         subscription.status = Subscription.Status.UNSUBSCRIBED
         subscription.unsubscribed_at = timezone.now()
-        subscription.save(update_fields=["status", "unsubscribed_at"])
+        subscription.confirm_token_hash = ""
+        subscription.confirm_expires_at = None
+        subscription.save(
+            update_fields=[
+                "status",
+                "unsubscribed_at",
+                "confirm_token_hash",
+                "confirm_expires_at",
+            ]
+        )
         subscription.deliveries.filter(status=Delivery.Status.PENDING).update(
             status=Delivery.Status.CANCELLED
         )
@@ -122,9 +166,11 @@ def subscription_delete(*, subscription: Subscription) -> None:
 @transaction.atomic
 def subscriptions_purge_unconfirmed(*, now: datetime.datetime | None = None) -> int:
     """Delete subscriptions never confirmed within seven days, and those unsubscribed more than
-    seven days ago (with their delivery records): we keep no address we were not asked to keep.
-    Returns the number of subscriptions deleted."""
-    cutoff = (now or timezone.now()) - PURGE_AFTER
+    seven days ago (with their delivery records), and requests never processed: we keep no
+    address we were not asked to keep. Returns the number of subscriptions deleted."""
+    now = now or timezone.now()
+    cutoff = now - PURGE_AFTER
+    SubscriptionRequest.objects.filter(created_at__lt=now - REQUEST_MAX_AGE).delete()
     stale = Subscription.objects.filter(
         Q(status=Subscription.Status.PENDING, created_at__lt=cutoff)
         | Q(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at__lt=cutoff)
@@ -135,20 +181,25 @@ def subscriptions_purge_unconfirmed(*, now: datetime.datetime | None = None) -> 
 
 
 def confirmation_send(*, subscription_id: int) -> bool:
-    """Send the confirmation mail of a pending subscription (called by the task). False if there
-    is nothing to send (confirmed, unsubscribed or purged meanwhile)."""
+    """Send the confirmation mail of a pending subscription (called by the task), with a new
+    link. False if there is nothing to send (confirmed, unsubscribed or purged meanwhile).
+    Raises MailNotSent, naming only the error's class, when the mail server refuses it."""
     subscription = (
         Subscription.objects.select_related("bill", "jurisdiction")
         .filter(pk=subscription_id, status=Subscription.Status.PENDING)
         .first()
     )
-    if subscription is None:
+    if subscription is None or subscription.confirmation_attempts >= CONFIRMATION_MAX_ATTEMPTS:
         return False
+    Subscription.objects.filter(pk=subscription.pk).update(
+        confirmation_attempts=F("confirmation_attempts") + 1
+    )
+    token = confirm_token_issue(subscription)
     with translation.override(subscription.language):
         context = {
             "subscription": subscription,
             "followed": _followed_name(subscription),
-            "confirm_url": confirm_url(subscription),
+            "confirm_url": confirm_url(subscription, token),
             "days": CONFIRM_MAX_AGE.days,
         }
         subject = " ".join(render_to_string("events/email/confirm_subject.txt", context).split())
@@ -159,7 +210,13 @@ def confirmation_send(*, subscription_id: int) -> bool:
         to=[subscription.email],
         headers={"Auto-Submitted": "auto-generated"},
     )
-    message.send()
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError, ValueError) as exc:
+        # The exception's text may quote the address: only its class goes on.
+        error = mail_error(exc)
+        logger.info("Confirmation for subscription %s not sent (%s)", subscription_id, error)
+        raise MailNotSent(error) from None
     Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=timezone.now())
     return True
 
@@ -172,9 +229,20 @@ def confirmations_due(*, now: datetime.datetime | None = None) -> list[int]:
         Subscription.objects.filter(
             status=Subscription.Status.PENDING,
             confirmation_sent_at__isnull=True,
+            confirmation_attempts__lt=CONFIRMATION_MAX_ATTEMPTS,
             created_at__lte=now - SWEEP_GRACE,
             created_at__gt=now - PURGE_AFTER,
         )
+        .order_by("id")
+        .values_list("id", flat=True)[:SWEEP_BATCH]
+    )
+
+
+def requests_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """Subscribe requests still unprocessed a while after they were made (a lost publish)."""
+    now = now or timezone.now()
+    return list(
+        SubscriptionRequest.objects.filter(created_at__lte=now - SWEEP_GRACE)
         .order_by("id")
         .values_list("id", flat=True)[:SWEEP_BATCH]
     )

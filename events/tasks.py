@@ -29,18 +29,28 @@ def send_delivery(self, delivery_id: int) -> str:
 
 @shared_task
 def sweep_outbox() -> int:
-    """Re-enqueue deliveries whose publish was lost (broker down) or whose retry is due, and
-    confirmation mails that were never sent."""
+    """Re-enqueue deliveries whose publish was lost (broker down) or whose retry is due,
+    subscribe requests never processed, and confirmation mails that were never sent."""
     ids = delivery.outbox_due()
     for delivery_id in ids:
         send_delivery.delay(delivery_id)
+    requests = subscriptions.requests_due()
+    for request_id in requests:
+        process_subscription_request.delay(request_id)
     confirmations = subscriptions.confirmations_due()
     for subscription_id in confirmations:
         send_confirmation.delay(subscription_id)
-    return len(ids) + len(confirmations)
+    return len(ids) + len(requests) + len(confirmations)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def process_subscription_request(request_id: int) -> str:
+    return subscriptions.subscription_request_process(request_id=request_id)
+
+
+# MailNotSent names the error's class only: Celery logs it on each retry, and an SMTP error's
+# own text may quote the address.
+@shared_task(autoretry_for=(delivery.MailNotSent,), retry_backoff=60, max_retries=5)
 def send_confirmation(subscription_id: int) -> bool:
     return subscriptions.confirmation_send(subscription_id=subscription_id)
 

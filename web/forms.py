@@ -9,13 +9,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bills.models import Bill, Jurisdiction
-from events.models import Subscription
+from events.models import Subscription, validate_plain_address
 
 
 class SubscribeForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
+        validators=[validate_plain_address],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
     )
     language = forms.ChoiceField(

@@ -72,38 +72,24 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The List-Unsubscribe target. RFC 8058 one-click: a POST with List-Unsubscribe=One-Click
-    unsubscribes without a CSRF token (mail clients have none; the signed token in the URL is the
+    unsubscribes without a CSRF token (mail clients have none; the token in the URL is the
     authorisation). Anything else is the page with a button, under the normal CSRF protection."""
     if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
         try:
             subscription_unsubscribe(token=token)
         except ValidationError as exc:
-            if not _gone(exc):
-                return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
+            return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
         return HttpResponse("Unsubscribed.\n", content_type="text/plain")
     return csrf_protect(_unsubscribe_page)(request, token)
 
 
-def _gone(exc: ValidationError) -> bool:
-    # A purged subscription: its owner is as unsubscribed as can be.
-    return any(getattr(e, "code", None) == "gone" for e in exc.error_list)
-
-
 def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
-    if request.method == "POST":
-        try:
-            subscription_unsubscribe(token=token)
-        except ValidationError as exc:
-            if not _gone(exc):
-                return render(
-                    request, "web/alerts/invalid_link.html", {"errors": exc.messages}, status=400
-                )
-        return render(request, "web/alerts/unsubscribed.html")
     try:
+        if request.method == "POST":
+            subscription_unsubscribe(token=token)
+            return render(request, "web/alerts/unsubscribed.html")
         subscription = subscription_from_unsubscribe_token(token)
     except ValidationError as exc:
-        if _gone(exc):
-            return render(request, "web/alerts/unsubscribed.html")
         return render(request, "web/alerts/invalid_link.html", {"errors": exc.messages}, status=400)
     if subscription.status == Subscription.Status.UNSUBSCRIBED:
         return render(request, "web/alerts/unsubscribed.html")

@@ -51,6 +51,18 @@ def seeded(transactional_db) -> None:
     call_command("load_seeds", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once():
+    """The live server has no Celery worker: what the site publishes (a subscribe request, its
+    confirmation mail) runs in its process as soon as it is published, as a worker would."""
+    from tracker.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
 @pytest.fixture
 def page_factory(chromium):
     """New pages (each in a fresh context: no cookies) at a given viewport."""

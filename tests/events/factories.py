@@ -8,9 +8,13 @@ import factory
 
 from bills.models import Classification
 from events.alerts import alert_fan_out, alert_raise_for_event
-from events.models import Alert, Delivery, Subscription
-from events.subscriptions import subscription_confirm, subscription_request
-from events.tokens import confirm_token
+from events.models import Alert, Delivery, Subscription, SubscriptionRequest
+from events.subscriptions import (
+    subscription_confirm,
+    subscription_request,
+    subscription_request_process,
+)
+from events.tokens import confirm_token_issue
 from tests.bills.factories import BillFactory, ChamberFactory, EventFactory, ServiceFactory
 
 
@@ -29,10 +33,34 @@ class SubscriptionFactory(ServiceFactory):
 
     @staticmethod
     def service(*, confirmed, **kwargs):
-        subscription = subscription_request(**kwargs)
+        # As a reader does it: the form's request, the task that decides it, the mailed link.
+        request = subscription_request(**kwargs)
+        subscription_request_process(request_id=request.pk)
+        scope = (
+            {"bill": kwargs["bill"]}
+            if kwargs.get("bill")
+            else {"jurisdiction": kwargs["jurisdiction"]}
+        )
+        subscription = Subscription.objects.get(email=kwargs["email"].lower(), **scope)
         if confirmed:
-            subscription = subscription_confirm(token=confirm_token(subscription))
+            subscription = subscription_confirm(token=confirm_token_issue(subscription))
         return subscription
+
+
+class SubscriptionRequestFactory(ServiceFactory):
+    """A subscribe form's submission, not yet decided by its task."""
+
+    class Meta:
+        model = SubscriptionRequest
+
+    email = factory.Sequence(lambda n: f"asker{n}@example.org")
+    language = "en"
+    bill = factory.SubFactory(BillFactory)
+    jurisdiction = None
+
+    @staticmethod
+    def service(**kwargs):
+        return subscription_request(**kwargs)
 
 
 def _action(o):

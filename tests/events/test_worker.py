@@ -102,7 +102,7 @@ def _count(logs: list[Path], pattern: str) -> int:
 
 def _mails(folder: Path) -> list[str]:
     text = "".join(path.read_text() for path in sorted(folder.glob("*")))
-    return re.findall(r"^Message-ID: (<delivery-\d+@[^>]+>)$", text, flags=re.M)
+    return re.findall(r"^Message-ID: (<[^>]+>)$", text, flags=re.M)
 
 
 def test_real_workers_raise_one_alert_and_one_mail_per_subscriber(rules, workers):
@@ -143,7 +143,7 @@ def test_real_workers_raise_one_alert_and_one_mail_per_subscriber(rules, workers
     assert deliveries.count() == 2
     assert set(deliveries.values_list("status", flat=True)) == {"sent"}
     mails = _mails(mail_dir)
-    assert sorted(mails) == sorted(f"<delivery-{d.pk}@bill-tracker>" for d in deliveries)
+    assert sorted(mails) == sorted(d.message_id for d in deliveries)
     assert _count(logs, r"send_delivery\[[^\]]+\] succeeded in [^:]+: 'sent'") == 2
     # Ids only travel through Redis and the logs: no address in the workers' output.
     assert _count(logs, r"@example\.org") == 0
