@@ -15,6 +15,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def _local(url: str) -> bool:
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
 
 
 class BrowserLanguageRedirectMiddleware:
@@ -31,7 +36,9 @@ class BrowserLanguageRedirectMiddleware:
                 # translate_url leaves URLs outside i18n_patterns (admin, static, feeds of
                 # other apps, /healthz) unchanged: only translatable pages are redirected.
                 target = translate_url(path, wanted)
-                if target != path:
+                # Only ever to a path on this site: translate_url reads a leading "//" (or
+                # "/%2F", "/\\") as another host, which would make this an open redirect.
+                if target != path and _local(target):
                     redirect = HttpResponseRedirect(target)
                     patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
                     return redirect
