@@ -16,6 +16,7 @@ SECRETS = {
     "DATABASE_URL": "sqlite:///:memory:",
     "REDIS_URL": "redis://127.0.0.1:6379/15",
     "EMAIL_URL": "smtp://127.0.0.1:2525",
+    "DJANGO_CLIENT_IP_HEADER": "X-Forwarded-For",
 }
 
 

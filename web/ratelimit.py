@@ -20,18 +20,28 @@ ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: from the header the TLS proxy sets (settings.CLIENT_IP_HEADER, e.g.
-    X-Real-IP) when it holds one, else the socket's peer. Behind a proxy, REMOTE_ADDR is the
-    proxy for everyone, and one limit would be shared by all visitors."""
+    """The client's address, the one function the rate limits and the login lockout (axes's
+    AXES_CLIENT_IP_CALLABLE) key on.
+
+    Behind proxies, REMOTE_ADDR is the nearest proxy for every visitor. With
+    settings.CLIENT_IP_HEADER set (X-Forwarded-For, or X-Real-IP), each of the
+    settings.TRUSTED_PROXIES proxies in front appends the address it received the request
+    from, so the client is the rightmost entry not written by them: the TRUSTED_PROXIES-th from
+    the right. Entries to its left are whatever the client sent, and are never believed. A header
+    missing, too short or malformed falls back to REMOTE_ADDR."""
+    peer = request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 (a key, not a bind)
     header = getattr(settings, "CLIENT_IP_HEADER", "")
-    if header:
-        value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
-        candidate = value.split(",")[0].strip()
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            pass
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 (a key, not a bind)
+    if not header:
+        return peer
+    value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
+    hops = [hop.strip() for hop in value.split(",") if hop.strip()]
+    trusted = max(int(getattr(settings, "TRUSTED_PROXIES", 1)), 1)
+    if len(hops) < trusted:
+        return peer
+    try:
+        return str(ipaddress.ip_address(hops[-trusted]))
+    except ValueError:
+        return peer
 
 
 def rate_limited(

@@ -285,6 +285,9 @@ class Stack:
                 "DJANGO_SETTINGS_MODULE": "tracker.settings.production",
                 "DJANGO_SECRET_KEY": self._secret,
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                # No proxy in front of this gunicorn: the header is never sent, so the peer
+                # address (the test's own) is the client.
+                "DJANGO_CLIENT_IP_HEADER": "X-Forwarded-For",
                 "DATABASE_URL": self.database_url,
                 # Each short-lived test process connects afresh; no pooled connection outlives
                 # a PostgreSQL restart by surprise.

@@ -92,6 +92,36 @@ def test_repeated_failed_logins_lock_the_account_out(client, staff, settings):
     assert AccessAttempt.objects.filter(username="editor").exists()
 
 
+def test_a_stranger_cannot_lock_an_admin_out_from_elsewhere(client, staff, settings):
+    """Behind the proxy, the lockout keys on the admin's name and the client's own address
+    (web.ratelimit.client_ip), not on the proxy's address, which every visitor shares."""
+    settings.CLIENT_IP_HEADER, settings.TRUSTED_PROXIES = "X-Forwarded-For", 1
+    key = _enrol("editor")
+    device = TOTPDevice.objects.get()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):
+        client.post(
+            "/admin/login/",
+            {"username": "editor", "password": "guess", "next": "/admin/"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.66",
+        )
+    assert AccessAttempt.objects.get(username="editor").ip_address == "203.0.113.66"
+    response = client.post(
+        "/admin/login/",
+        {
+            "username": "editor",
+            "password": PASSWORD,
+            "otp_token": f"{totp(key):06d}",
+            "otp_device": device.persistent_id,
+            "next": "/admin/",
+        },
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert response.status_code == 302, response.content[:1000]
+    assert client.get("/admin/", REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
 def test_enrol_command_refuses_unknown_and_non_staff_users(staff):
     get_user_model().objects.create_user("reader", password=PASSWORD)
     with pytest.raises(CommandError, match="no user"):

@@ -34,6 +34,7 @@ def _production_env() -> dict[str, str]:
         "DATABASE_URL": "postgres://tracker@127.0.0.1:5432/tracker",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_URL": "smtp://127.0.0.1:1025",
+        "DJANGO_CLIENT_IP_HEADER": "X-Forwarded-For",
     }
 
 

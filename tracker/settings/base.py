@@ -147,13 +147,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Rate limits per client IP (web/ratelimit.py, django-ratelimit, counted in the cache).
 RATELIMIT_SUBSCRIBE = env.str("RATELIMIT_SUBSCRIBE", default="10/h")
 RATELIMIT_FEEDS = env.str("RATELIMIT_FEEDS", default="120/m")
-# Behind a TLS proxy: the header it sets to the client's address (e.g. X-Real-IP), for the rate
-# limits and the login lockout. Empty: the socket's peer address.
+# Behind proxies: the header they write the client's address to (X-Forwarded-For, or X-Real-IP)
+# and how many of them there are; the client is the rightmost address they did not write
+# (web.ratelimit.client_ip, which the rate limits and the login lockout both use). Empty: the
+# socket's peer address (no proxy in front).
 CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="")
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=1)
 RATELIMIT_IP_META_KEY = "web.ratelimit.client_ip"
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_")] if CLIENT_IP_HEADER else []
-) + ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "web.ratelimit.client_ip"
 
 # E-mail: an SMTP URL in production (smtp://host:port), else files in a local folder.
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -166,9 +167,16 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bill tracker <alerts@localhost>")
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Values in Redis are JSON, never pickles: whoever can write to the shared Redis must not be able
+# to run code in the web process by planting a value (pickle.loads runs what it is given).
+REDIS_CACHE_OPTIONS = {"SERIALIZER": "django_redis.serializers.json.JSONSerializer"}
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": dict(REDIS_CACHE_OPTIONS),
+        }
     }
 else:
     CACHES = {

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, env
+from .base import CACHES, REDIS_CACHE_OPTIONS, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -22,8 +22,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# A TLS-terminating proxy sits in front; it sets X-Forwarded-Proto.
+# A TLS-terminating proxy sits in front; it sets X-Forwarded-Proto, and the client's address in
+# the header named here (without it, every visitor would share the proxy's rate limits, and a
+# stranger could lock the admins out).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -49,6 +52,7 @@ CACHES["default"] = {
     "BACKEND": "django_redis.cache.RedisCache",
     "LOCATION": env.str("REDIS_URL"),
     "OPTIONS": {
+        **REDIS_CACHE_OPTIONS,
         "IGNORE_EXCEPTIONS": True,
         "SOCKET_CONNECT_TIMEOUT": 1,
         "SOCKET_TIMEOUT": 1,
