@@ -13,8 +13,25 @@ from django.contrib import admin
 from events.models import Alert, Delivery, Subscription
 from events.subscriptions import subscription_delete
 
+SUBSCRIBER_FIELDS = frozenset({"email"})
 
-class ReadOnlyAdminMixin:
+
+class SubscriberFieldsForSuperusersMixin:
+    """Only superusers may filter, search or order by a subscriber's address, on any path to it
+    (`?email__startswith=al` would otherwise spell an address out, even with the field hidden)."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        parts = set(lookup.split("__"))
+        if parts & SUBSCRIBER_FIELDS and not (request is not None and request.user.is_superuser):
+            return False
+        return super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
+
+    def get_ordering(self, request):
+        ordering = super().get_ordering(request) or ()  # type: ignore[misc]
+        return [o for o in ordering if not set(o.lstrip("-").split("__")) & SUBSCRIBER_FIELDS]
+
+
+class ReadOnlyAdminMixin(SubscriberFieldsForSuperusersMixin):
     def has_add_permission(self, request, obj=None):
         return False
 
