@@ -11,6 +11,7 @@ timeline by bills.changes, never typed in.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +42,7 @@ from bills.validation import (
     date_precision_errors,
     raise_if,
     related_or_none,
+    validate_one_line,
     validate_timezone,
 )
 
@@ -97,9 +99,13 @@ class Jurisdiction(LocalizedMixin, models.Model):
     ocd_id = models.CharField(
         _("OCD id"), max_length=200, blank=True, help_text="ocd-jurisdiction/country:kz/government"
     )
-    name = models.CharField(_("name (English)"), max_length=200)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    name = models.CharField(_("name (English)"), max_length=200, validators=[validate_one_line])
+    name_ru = models.CharField(
+        _("name (Russian)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
+    name_kk = models.CharField(
+        _("name (Kazakh)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
     classification = models.CharField(
         max_length=16, choices=Classification.choices, default=Classification.COUNTRY
     )
@@ -111,9 +117,15 @@ class Jurisdiction(LocalizedMixin, models.Model):
     languages = models.CharField(
         max_length=64, blank=True, help_text=_("Official languages, comma-separated: kk,ru")
     )
-    executive_title = models.CharField(_("executive (English)"), max_length=100)
-    executive_title_ru = models.CharField(_("executive (Russian)"), max_length=100, blank=True)
-    executive_title_kk = models.CharField(_("executive (Kazakh)"), max_length=100, blank=True)
+    executive_title = models.CharField(
+        _("executive (English)"), max_length=100, validators=[validate_one_line]
+    )
+    executive_title_ru = models.CharField(
+        _("executive (Russian)"), max_length=100, blank=True, validators=[validate_one_line]
+    )
+    executive_title_kk = models.CharField(
+        _("executive (Kazakh)"), max_length=100, blank=True, validators=[validate_one_line]
+    )
     holiday_country = models.CharField(
         max_length=8, blank=True, help_text=_("Country code for the holidays package, e.g. KZ.")
     )
@@ -146,9 +158,13 @@ class Chamber(LocalizedMixin, models.Model):
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="chambers"
     )
-    name = models.CharField(_("name (English)"), max_length=200)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    name = models.CharField(_("name (English)"), max_length=200, validators=[validate_one_line])
+    name_ru = models.CharField(
+        _("name (Russian)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
+    name_kk = models.CharField(
+        _("name (Kazakh)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
     classification = models.CharField(max_length=16, choices=ChamberKind.choices)
     seats = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("Number of seats; blank where no source gives it.")
@@ -234,9 +250,13 @@ class Chamber(LocalizedMixin, models.Model):
 
 class Subject(LocalizedMixin, models.Model):
     slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(_("name (English)"), max_length=200)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    name = models.CharField(_("name (English)"), max_length=200, validators=[validate_one_line])
+    name_ru = models.CharField(
+        _("name (Russian)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
+    name_kk = models.CharField(
+        _("name (Kazakh)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
 
     class Meta:
         ordering = ["slug"]
@@ -248,8 +268,8 @@ class Subject(LocalizedMixin, models.Model):
 class Source(models.Model):
     """Where a fact comes from: an article, a statement, a law. Cited by publisher, title, date."""
 
-    publisher = models.CharField(max_length=200)
-    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, validators=[validate_one_line])
+    title = models.CharField(max_length=500, blank=True, validators=[validate_one_line])
     url = models.URLField(max_length=500, blank=True)
     published_on = models.DateField(null=True, blank=True)
     published_precision = models.CharField(
@@ -295,12 +315,24 @@ class Bill(LocalizedMixin, models.Model):
     identifier = models.CharField(
         max_length=64, blank=True, help_text=_("Official number; blank where no source gives one.")
     )
-    title = models.CharField(_("official title (English)"), max_length=500)
-    title_ru = models.CharField(_("official title (Russian)"), max_length=500, blank=True)
-    title_kk = models.CharField(_("official title (Kazakh)"), max_length=500, blank=True)
-    short_title = models.CharField(_("short title (English)"), max_length=200, blank=True)
-    short_title_ru = models.CharField(_("short title (Russian)"), max_length=200, blank=True)
-    short_title_kk = models.CharField(_("short title (Kazakh)"), max_length=200, blank=True)
+    title = models.CharField(
+        _("official title (English)"), max_length=500, validators=[validate_one_line]
+    )
+    title_ru = models.CharField(
+        _("official title (Russian)"), max_length=500, blank=True, validators=[validate_one_line]
+    )
+    title_kk = models.CharField(
+        _("official title (Kazakh)"), max_length=500, blank=True, validators=[validate_one_line]
+    )
+    short_title = models.CharField(
+        _("short title (English)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
+    short_title_ru = models.CharField(
+        _("short title (Russian)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
+    short_title_kk = models.CharField(
+        _("short title (Kazakh)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
     summary = models.TextField(_("summary (English)"), blank=True)
     summary_ru = models.TextField(_("summary (Russian)"), blank=True)
     summary_kk = models.TextField(_("summary (Kazakh)"), blank=True)
@@ -396,6 +428,9 @@ class Event(LocalizedMixin, models.Model):
     """One entry on a bill's timeline: a legislative action or an advocacy event."""
 
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="events")
+    # What public pages and feeds call the event (anchors, entry ids): row ids would show the
+    # gaps internal events leave, and so that something was hidden.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     order = models.PositiveIntegerField(help_text=_("Position on the bill's timeline."))
     classification = models.CharField(max_length=32, choices=Classification.choices)
     chamber = models.ForeignKey(
@@ -407,7 +442,10 @@ class Event(LocalizedMixin, models.Model):
         help_text=_("The acting chamber, for legislative actions."),
     )
     actor = models.CharField(
-        max_length=300, blank=True, help_text=_("Who acted, for advocacy events.")
+        max_length=300,
+        blank=True,
+        validators=[validate_one_line],
+        help_text=_("Who acted, for advocacy events."),
     )
     description = models.TextField(_("description (English)"))
     description_ru = models.TextField(_("description (Russian)"), blank=True)
@@ -534,9 +572,13 @@ class Vote(LocalizedMixin, models.Model):
         related_name="vote",
         help_text=_("The act this vote decided (its bill, chamber and date)."),
     )
-    motion = models.CharField(_("motion (English)"), max_length=300)
-    motion_ru = models.CharField(_("motion (Russian)"), max_length=300, blank=True)
-    motion_kk = models.CharField(_("motion (Kazakh)"), max_length=300, blank=True)
+    motion = models.CharField(_("motion (English)"), max_length=300, validators=[validate_one_line])
+    motion_ru = models.CharField(
+        _("motion (Russian)"), max_length=300, blank=True, validators=[validate_one_line]
+    )
+    motion_kk = models.CharField(
+        _("motion (Kazakh)"), max_length=300, blank=True, validators=[validate_one_line]
+    )
     result = models.CharField(max_length=8, choices=Result.choices)
     yes_count = models.PositiveIntegerField(null=True, blank=True)
     no_count = models.PositiveIntegerField(null=True, blank=True)

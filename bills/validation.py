@@ -34,6 +34,15 @@ def validate_timezone(value: str) -> None:
         )
 
 
+def validate_one_line(value: str) -> None:
+    """Names and titles are one line: a newline or other control character would break the
+    calendar feeds and mail headers they go into."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValidationError(
+            _("Enter a single line, without line breaks or control characters."), code="one_line"
+        )
+
+
 def date_precision_errors(
     date: datetime.date | None, precision: str, date_field: str, precision_field: str
 ) -> dict[str, str]:

@@ -31,7 +31,7 @@ class _EventFeed(Feed):
     subtitle = gettext_lazy("Public actions, votes and events on the bills we follow.")
 
     def item_title(self, item: Event) -> str:
-        return f"{item.bill.display_title()}: {item.get_classification_display()}"
+        return one_line(f"{item.bill.display_title()}: {item.get_classification_display()}")
 
     def item_description(self, item: Event) -> str:
         # Plain text (escaped by the feed generator); the sources follow the description.
@@ -41,7 +41,7 @@ class _EventFeed(Feed):
         return "\n".join(lines)
 
     def item_link(self, item: Event) -> str:
-        return reverse("web:bill_detail", args=[item.bill.slug]) + f"#event-{item.pk}"
+        return reverse("web:bill_detail", args=[item.bill.slug]) + f"#event-{item.public_id}"
 
     def item_pubdate(self, item: Event) -> dt.datetime:
         return item.created_at
@@ -78,6 +78,13 @@ class BillChangesFeed(_EventFeed):
         return event_list_feed(bill=obj)
 
 
+def one_line(text: str) -> str:
+    """Whitespace and control characters collapsed to single spaces: a calendar's names and
+    summaries are one line (icalendar refuses a newline in X-WR-CALNAME), whatever was stored
+    before titles were validated as one line."""
+    return " ".join("".join(c if ord(c) >= 32 and ord(c) != 127 else " " for c in text).split())
+
+
 def _window_events(request: HttpRequest, window: SigningWindow) -> list[icalendar.Event]:
     bill = window.bill
     url = request.build_absolute_uri(reverse("web:bill_detail", args=[bill.slug]))
@@ -108,7 +115,7 @@ def _window_events(request: HttpRequest, window: SigningWindow) -> list[icalenda
         # All-day: a deadline is a date in the jurisdiction's own calendar.
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", summary % {"bill": title})
+        event.add("summary", one_line(summary % {"bill": title}))
         event.add("description", description)
         event.add("url", url)
         event.add("transp", "TRANSPARENT")
@@ -124,7 +131,7 @@ def _calendar_response(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     # Calendar apps that honour these poll hourly for changed deadlines.
     calendar.add("x-published-ttl", "PT1H")
     calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
