@@ -11,16 +11,19 @@ text, which may quote the address.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db.models import F, Q
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,6 +43,13 @@ MAX_RETRY_DELAY = datetime.timedelta(minutes=30)
 # The sweeper leaves fresh deliveries to the task enqueued on commit.
 SWEEP_GRACE = datetime.timedelta(minutes=2)
 SWEEP_BATCH = 1000
+
+
+def batches(ids: Sequence[int]) -> list[list[int]]:
+    """Ids cut into the batches one task sends (settings.DELIVERY_BATCH_SIZE)."""
+    size = max(int(getattr(settings, "DELIVERY_BATCH_SIZE", 100)), 1)
+    ordered = list(ids)
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
 class MailNotSent(Exception):
@@ -69,81 +79,183 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY_DELAY)
 
 
-def _claim(delivery_id: int, now: datetime.datetime) -> bool:
-    claimed = Delivery.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        pk=delivery_id,
-        status=Delivery.Status.PENDING,
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
-    if claimed == 1:
-        # Chosen at the first attempt and kept: a resend carries the same Message-ID.
-        Delivery.objects.filter(pk=delivery_id, message_id="").update(
-            message_id=make_msgid(domain=message_id_domain())
+def _claim(delivery_ids: Sequence[int], now: datetime.datetime) -> list[int]:
+    """Claim the pending, due deliveries among `delivery_ids` with one conditional UPDATE:
+    attempt counted, leased for a few minutes. Returns the ids this call claimed (two workers
+    handed the same ids claim disjoint sets)."""
+    if not delivery_ids:
+        return []
+    table = Delivery._meta.db_table
+    marks = ", ".join(["%s"] * len(delivery_ids))
+    sql = (
+        f"UPDATE {table} SET attempts = attempts + 1, next_attempt_at = %s "  # noqa: S608
+        f"WHERE id IN ({marks}) AND status = %s "
+        "AND (next_attempt_at IS NULL OR next_attempt_at <= %s) RETURNING id"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            sql, [adapt(now + LEASE), *delivery_ids, str(Delivery.Status.PENDING), adapt(now)]
         )
-    return claimed == 1
+        claimed = sorted(row[0] for row in cursor.fetchall())
+        # Chosen at the first attempt and kept: a resend carries the same Message-ID.
+        for pk in Delivery.objects.filter(pk__in=claimed, message_id="").values_list(
+            "pk", flat=True
+        ):
+            Delivery.objects.filter(pk=pk, message_id="").update(
+                message_id=make_msgid(domain=message_id_domain())
+            )
+    return claimed
 
 
 def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> Outcome:
-    """Send one pending, due delivery, once. Safe to call twice or concurrently."""
+    """Send one pending, due delivery, once (a batch of one). Safe to call twice or at once."""
+    outcomes = deliveries_send(delivery_ids=[delivery_id], now=now)
+    return outcomes.get(delivery_id, Outcome("skipped"))
+
+
+def deliveries_send(
+    *, delivery_ids: Sequence[int], now: datetime.datetime | None = None
+) -> dict[int, Outcome]:
+    """Send a batch of deliveries over one SMTP connection, each at most once per success.
+
+    The batch is claimed with one UPDATE; what its mails share (the alert, bill, window, rule)
+    is read once and the body rendered once per language and kind of subscription; each mail is
+    marked sent as soon as the server accepts it. A worker that dies mid-batch leaves the rest
+    pending, and their lease runs out for the sweeper: at most the mail in flight is sent twice.
+    Returns each claimed delivery's outcome (ids not claimed are absent: skipped).
+    """
     now = now or timezone.now()
-    if not _claim(delivery_id, now):
-        return Outcome("skipped")
-    delivery = Delivery.objects.select_related(
-        "subscription",
-        "alert__bill__jurisdiction",
-        "alert__window__rule",
-        "alert__event",
-    ).get(pk=delivery_id)
-    if delivery.attempts > MAX_ATTEMPTS:
-        # Claimed again and again without ever finishing (a worker dying mid-send, a bug in the
-        # template): stop handing it out.
-        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
-            status=Delivery.Status.FAILED,
-            last_error="gave up: never completed",
-            next_attempt_at=None,
+    claimed = _claim(delivery_ids, now)
+    if not claimed:
+        return {}
+    deliveries = list(
+        Delivery.objects.filter(pk__in=claimed)
+        .select_related(
+            "subscription", "alert__bill__jurisdiction", "alert__window__rule", "alert__event"
         )
-        return Outcome("failed")
-    if delivery.subscription.status != Subscription.Status.CONFIRMED:
-        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
-            status=Delivery.Status.CANCELLED, next_attempt_at=None
-        )
-        return Outcome("cancelled")
+        .order_by("alert_id", "id")
+    )
+    outcomes: dict[int, Outcome] = {}
+    sendable = []
+    for delivery in deliveries:
+        if delivery.attempts > MAX_ATTEMPTS:
+            # Claimed again and again without ever finishing (a worker dying mid-send, a bug in
+            # the template): stop handing it out.
+            _finish(delivery, status=Delivery.Status.FAILED, last_error="gave up: never completed")
+            outcomes[delivery.pk] = Outcome("failed")
+        elif delivery.subscription.status != Subscription.Status.CONFIRMED:
+            _finish(delivery, status=Delivery.Status.CANCELLED)
+            outcomes[delivery.pk] = Outcome("cancelled")
+        else:
+            sendable.append(delivery)
+    if not sendable:
+        return outcomes
+    mails = _Mails()
+    smtp = get_connection()
     try:
-        delivery_message(delivery).send()
-    except (smtplib.SMTPException, OSError, ValueError) as exc:
-        # The exception text may quote the address: store and log only its type.
-        error = mail_error(exc)
-        if delivery.attempts >= MAX_ATTEMPTS:
-            Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
-                status=Delivery.Status.FAILED, last_error=error, next_attempt_at=None
+        smtp.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        for delivery in sendable:
+            outcomes[delivery.pk] = _failed(delivery, exc, now)
+        return outcomes
+    try:
+        for position, delivery in enumerate(sendable):
+            try:
+                message = mails.message(delivery)
+                message.connection = smtp
+                message.send()
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, ValueError) as exc:
+                # This recipient or this mail only: the connection goes on serving the rest.
+                outcomes[delivery.pk] = _failed(delivery, exc, now)
+                continue
+            except (smtplib.SMTPException, OSError) as exc:
+                # The connection is lost (a hanging or dropped relay): the rest of the batch
+                # waits for its retry too.
+                for rest in sendable[position:]:
+                    outcomes[rest.pk] = _failed(rest, exc, now)
+                break
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.SENT,
+                sent_at=timezone.now(),
+                next_attempt_at=None,
+                last_error="",
             )
-            logger.warning(
-                "Delivery %s failed for good after %s attempts: %s",
-                delivery_id,
-                delivery.attempts,
-                error,
-            )
-            return Outcome("failed")
-        delay = retry_delay(delivery.attempts)
-        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
-            last_error=error, next_attempt_at=now + delay
-        )
-        logger.info(
-            "Delivery %s attempt %s failed (%s); retry in %s",
-            delivery_id,
+            outcomes[delivery.pk] = Outcome("sent")
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            smtp.close()
+    return outcomes
+
+
+def _finish(delivery: Delivery, *, status: str, last_error: str = "") -> None:
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
+        status=status, last_error=last_error, next_attempt_at=None
+    )
+
+
+def _failed(delivery: Delivery, exc: BaseException, now: datetime.datetime) -> Outcome:
+    """Record a failed attempt (its error's class only: the text may quote the address)."""
+    error = mail_error(exc)
+    if delivery.attempts >= MAX_ATTEMPTS:
+        _finish(delivery, status=Delivery.Status.FAILED, last_error=error)
+        logger.warning(
+            "Delivery %s failed for good after %s attempts: %s",
+            delivery.pk,
             delivery.attempts,
             error,
-            delay,
         )
-        return Outcome("retry", retry_in=delay)
-    Delivery.objects.filter(pk=delivery_id).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+        return Outcome("failed")
+    delay = retry_delay(delivery.attempts)
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
+        last_error=error, next_attempt_at=now + delay
     )
-    return Outcome("sent")
+    logger.info(
+        "Delivery %s attempt %s failed (%s); retry in %s",
+        delivery.pk,
+        delivery.attempts,
+        error,
+        delay,
+    )
+    return Outcome("retry", retry_in=delay)
 
 
-def _mail_context(delivery: Delivery) -> dict:
-    alert: Alert = delivery.alert
+UNSUBSCRIBE_PLACEHOLDER = "\x00unsubscribe-url\x00"
+
+
+class _Mails:
+    """The mails of one batch: what they share read and rendered once."""
+
+    def __init__(self) -> None:
+        self._contexts: dict[int, dict] = {}
+        self._rendered: dict[tuple[int, str, bool], tuple[str, str]] = {}
+
+    def _context(self, alert: Alert) -> dict:
+        if alert.pk not in self._contexts:
+            self._contexts[alert.pk] = _alert_context(alert)
+        return self._contexts[alert.pk]
+
+    def message(self, delivery: Delivery) -> EmailMessage:
+        subscription = delivery.subscription
+        follows_jurisdiction = subscription.jurisdiction_id is not None
+        key = (delivery.alert_id, subscription.language, follows_jurisdiction)
+        if key not in self._rendered:
+            with translation.override(subscription.language):
+                context = {
+                    **self._context(delivery.alert),
+                    "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+                    "following_jurisdiction": follows_jurisdiction,
+                }
+                self._rendered[key] = _render(context)
+        subject, body = self._rendered[key]
+        unsubscribe = unsubscribe_url(subscription)
+        return _message(
+            delivery, subject, body.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe), unsubscribe
+        )
+
+
+def _alert_context(alert: Alert) -> dict:
+    """What every mail of an alert says, in the active language."""
     bill = alert.bill
     context: dict = {
         "alert": alert,
@@ -152,8 +264,6 @@ def _mail_context(delivery: Delivery) -> dict:
         "jurisdiction": bill.jurisdiction.localized("name"),
         "executive": bill.jurisdiction.localized("executive_title"),
         "bill_url": settings.SITE_URL + reverse("web:bill_detail", args=[bill.slug]),
-        "unsubscribe_url": unsubscribe_url(delivery.subscription),
-        "following_jurisdiction": delivery.subscription.jurisdiction_id is not None,
     }
     window: SigningWindow | None = alert.window
     if window is not None:
@@ -170,14 +280,13 @@ def _mail_context(delivery: Delivery) -> dict:
     return context
 
 
-def delivery_message(delivery: Delivery) -> EmailMessage:
-    """The mail for a delivery, in the subscriber's language, with the list headers."""
+def _render(context: dict) -> tuple[str, str]:
+    subject = " ".join(render_to_string("events/email/alert_subject.txt", context).split())
+    return subject, render_to_string("events/email/alert_body.txt", context)
+
+
+def _message(delivery: Delivery, subject: str, body: str, unsubscribe: str) -> EmailMessage:
     subscription = delivery.subscription
-    with translation.override(subscription.language):
-        context = _mail_context(delivery)
-        subject = " ".join(render_to_string("events/email/alert_subject.txt", context).split())
-        body = render_to_string("events/email/alert_body.txt", context)
-    unsubscribe = context["unsubscribe_url"]
     return EmailMessage(
         subject=subject,
         body=body,
@@ -191,6 +300,11 @@ def delivery_message(delivery: Delivery) -> EmailMessage:
             "Content-Language": subscription.language,
         },
     )
+
+
+def delivery_message(delivery: Delivery) -> EmailMessage:
+    """The mail for one delivery, in the subscriber's language, with the list headers."""
+    return _Mails().message(delivery)
 
 
 def outbox_due(*, now: datetime.datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:

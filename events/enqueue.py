@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 
-SEND_DELIVERY = "events.tasks.send_delivery"
+SEND_DELIVERIES = "events.tasks.send_deliveries"
 SEND_CONFIRMATION = "events.tasks.send_confirmation"
 PROCESS_SUBSCRIPTION_REQUEST = "events.tasks.process_subscription_request"
 
@@ -24,14 +25,16 @@ def task_publish(name: str, *args: object) -> None:
 
 
 def deliveries_enqueue(delivery_ids: Iterable[int]) -> None:
-    """Send these deliveries once the caller's transaction commits."""
-    ids = list(delivery_ids)
+    """Send these deliveries once the caller's transaction commits: one message per batch of
+    settings.DELIVERY_BATCH_SIZE ids, not one per mail."""
+    ids = sorted(delivery_ids)
     if not ids:
         return
+    size = max(int(getattr(settings, "DELIVERY_BATCH_SIZE", 100)), 1)
 
     def publish() -> None:
-        for delivery_id in ids:
-            task_publish(SEND_DELIVERY, delivery_id)
+        for start in range(0, len(ids), size):
+            task_publish(SEND_DELIVERIES, ids[start : start + size])
 
     # robust: a broker outage must not undo or fail the caller; the sweeper re-enqueues.
     transaction.on_commit(publish, robust=True)

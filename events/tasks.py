@@ -17,14 +17,29 @@ def scan_deadlines() -> str:
     return str(alerts.deadlines_scan())
 
 
-@shared_task(bind=True, max_retries=None)
-def send_delivery(self, delivery_id: int) -> str:
-    outcome = delivery.delivery_send(delivery_id=delivery_id)
-    if outcome.status == "retry" and outcome.retry_in is not None:
+@shared_task
+def send_deliveries(delivery_ids: list[int]) -> dict[str, int]:
+    """Send a batch of deliveries over one SMTP connection; retry the failed ones later."""
+    outcomes = delivery.deliveries_send(delivery_ids=delivery_ids)
+    retries: dict[float, list[int]] = {}
+    for delivery_id, outcome in outcomes.items():
+        if outcome.status == "retry" and outcome.retry_in is not None:
+            retries.setdefault(outcome.retry_in.total_seconds(), []).append(delivery_id)
+    for countdown, ids in retries.items():
         # The countdown stays under the broker's visibility timeout (see delivery.py); if this
-        # publish is lost, the sweeper finds the delivery once its retry time has passed.
-        send_delivery.apply_async((delivery_id,), countdown=outcome.retry_in.total_seconds())
-    return outcome.status
+        # publish is lost, the sweeper finds the deliveries once their retry time has passed.
+        send_deliveries.apply_async((ids,), countdown=countdown)
+    counts: dict[str, int] = {}
+    for outcome in outcomes.values():
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    counts["skipped"] = len(delivery_ids) - len(outcomes)
+    return counts
+
+
+@shared_task
+def send_delivery(delivery_id: int) -> dict[str, int]:
+    """One delivery: a batch of one (kept for messages published before batches)."""
+    return send_deliveries([delivery_id])
 
 
 @shared_task
@@ -32,8 +47,8 @@ def sweep_outbox() -> int:
     """Re-enqueue deliveries whose publish was lost (broker down) or whose retry is due,
     subscribe requests never processed, and confirmation mails that were never sent."""
     ids = delivery.outbox_due()
-    for delivery_id in ids:
-        send_delivery.delay(delivery_id)
+    for batch in delivery.batches(ids):
+        send_deliveries.delay(batch)
     requests = subscriptions.requests_due()
     for request_id in requests:
         process_subscription_request.delay(request_id)

@@ -82,7 +82,7 @@ def test_never_sends_a_sent_delivery_twice(delivery):
     assert delivery_send(delivery_id=delivery.pk).status == "sent"
     later = timezone.now() + datetime.timedelta(days=1)
     assert delivery_send(delivery_id=delivery.pk, now=later).status == "skipped"
-    assert send_delivery.apply(args=(delivery.pk,)).get() == "skipped"
+    assert send_delivery.apply(args=(delivery.pk,)).get() == {"skipped": 1}
     assert len(mail.outbox) == 1
 
 
@@ -90,7 +90,7 @@ def test_a_claimed_delivery_is_not_sent_by_a_second_worker_during_its_lease(deli
     from events.delivery import _claim
 
     now = timezone.now()
-    assert _claim(delivery.pk, now)  # worker A is sending
+    assert _claim([delivery.pk], now) == [delivery.pk]  # worker A is sending
     assert delivery_send(delivery_id=delivery.pk, now=now).status == "skipped"  # worker B
     assert mail.outbox == []
     # Worker A died: after the lease, the delivery is due again.
@@ -180,7 +180,7 @@ def test_a_delivery_claimed_too_often_without_finishing_is_given_up(delivery):
 
     now = timezone.now()
     for _ in range(MAX_ATTEMPTS):
-        assert _claim(delivery.pk, now)
+        assert _claim([delivery.pk], now) == [delivery.pk]
         now += LEASE + datetime.timedelta(seconds=1)
     assert delivery_send(delivery_id=delivery.pk, now=now).status == "failed"
     assert mail.outbox == []
@@ -210,3 +210,20 @@ def test_new_action_mail_states_the_window_it_opened_or_fixed(kz_record):
     assert "New on the record: passed." in approval.body
     assert "closes no earlier than 2026-01-18 and no later than 2026-01-28" in approval.body
     assert "must sign or return the bill by 2026-01-22" in receipt.body
+
+
+def test_mail_subjects_are_plain_text_not_html_escaped(kz_record):
+    from bills import services
+
+    services.bill_update(
+        bill=kz_record.bill, data={"short_title": 'Kazakhstan "LGBT propaganda" ban'}
+    )
+    subscribe("reader@example.org", bill=kz_record.bill)
+    approve(kz_record, D(2025, 12, 18))
+    delivery = Delivery.objects.get(
+        alert__kind="new-action", alert__event__classification="passage"
+    )
+    assert delivery_send(delivery_id=delivery.pk).status == "sent"
+    [message] = mail.outbox
+    assert message.subject == 'Kazakhstan "LGBT propaganda" ban: passed'
+    assert "&quot;" not in message.subject and "&quot;" not in message.body

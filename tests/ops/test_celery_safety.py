@@ -61,11 +61,15 @@ def test_no_countdown_outlives_the_visibility_timeout(production):
 
 
 def test_tasks_take_ids_only():
-    """No e-mail address travels through Redis: every task's arguments are integer ids."""
+    """No e-mail address travels through Redis: every task's arguments are integer ids, or
+    lists of them (a batch)."""
     for name, task in inspect.getmembers(tasks, lambda obj: isinstance(obj, Task)):
         signature = inspect.signature(task.run)
         for parameter in signature.parameters.values():
             if parameter.name == "self":
+                continue
+            if parameter.name.endswith("_ids"):
+                assert parameter.annotation in (list[int], "list[int]"), f"{name}({parameter})"
                 continue
             assert parameter.name.endswith("_id"), f"{name}({parameter.name})"
             assert parameter.annotation in (int, "int"), f"{name}({parameter.name})"

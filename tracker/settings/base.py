@@ -165,6 +165,10 @@ else:
     # EMAIL_FILE_PATH: lets a test's Celery worker write its mail where the test reads it.
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bill tracker <alerts@localhost>")
+# A relay that hangs ends in a retry after this many seconds, not in a stuck worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Deliveries one task sends over one SMTP connection.
+DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=100)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 # Values in Redis are JSON, never pickles: whoever can write to the shared Redis must not be able
@@ -223,6 +227,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # rather than finishing unacknowledged; also silences Celery 5's warning about the default.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Keep the worker's database connection across tasks (Celery's Django fixup closes it after
+# every task otherwise: a new PostgreSQL connection, and cold query plans, per task).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
+# No task may hang a worker: a soft limit raises inside the task (a batch cut short leaves its
+# remaining deliveries leased, for the sweeper), the hard one kills it.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
