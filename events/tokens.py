@@ -66,12 +66,17 @@ def _unsubscribe_token(subscription: Subscription, secret: str) -> str:
     return mac.hexdigest()
 
 
-def unsubscribe_rotate(subscription: Subscription) -> None:
-    """A new unsubscribe link for this subscription; the links already mailed stop working."""
+def unsubscribe_assign(subscription: Subscription) -> None:
+    """Give the (saved) subscription a new unsubscribe nonce and its token's hash, unsaved."""
     subscription.unsubscribe_nonce = secrets.token_hex(16)
     subscription.unsubscribe_token_hash = token_hash(
         _unsubscribe_token(subscription, settings.SECRET_KEY)
     )
+
+
+def unsubscribe_rotate(subscription: Subscription) -> None:
+    """A new unsubscribe link for this subscription; the links already mailed stop working."""
+    unsubscribe_assign(subscription)
     Subscription.objects.filter(pk=subscription.pk).update(
         unsubscribe_nonce=subscription.unsubscribe_nonce,
         unsubscribe_token_hash=subscription.unsubscribe_token_hash,

@@ -18,6 +18,7 @@ from bills.seeds import rules_load
 from bills.services import bill_upsert, chamber_upsert, source_get_or_create
 from bills.timeline import event_record
 from events.models import Subscription
+from events.tokens import unsubscribe_assign
 
 INTRODUCED = datetime.date(2025, 10, 1)
 LOWER_PASSED = datetime.date(2025, 11, 12)
@@ -111,5 +112,12 @@ def subscribers_create(*, per_bill: int, per_jurisdiction: int = 0) -> int:
         )
         for n in range(per_jurisdiction)
     ]
-    Subscription.objects.bulk_create(rows)
+    created = Subscription.objects.bulk_create(rows)
+    # As subscription_request_process does: each subscription's unsubscribe link exists from
+    # the start (otherwise its first mail would issue it).
+    for subscription in created:
+        unsubscribe_assign(subscription)
+    Subscription.objects.bulk_update(
+        created, ["unsubscribe_nonce", "unsubscribe_token_hash"], batch_size=1000
+    )
     return len(rows)
