@@ -420,9 +420,9 @@ def test_seeded_bill_pages_in_admin(otp_admin_client, django_assert_max_num_quer
     change = otp_admin_client.get(reverse("admin:bills_bill_change", args=[bill.pk]))
     assert change.status_code == 200
     content = change.content.decode()
-    assert "Mäjilis" in content and "awaiting signature" in content
+    assert "Mäjilis" in content and "enacted" in content
     history = otp_admin_client.get(reverse("admin:bills_bill_history", args=[bill.pk]))
     assert history.status_code == 200
     with django_assert_max_num_queries(30):
         listing = otp_admin_client.get(reverse("admin:bills_bill_changelist"))
-    assert "awaiting signature" in listing.content.decode()
+    assert "enacted" in listing.content.decode()

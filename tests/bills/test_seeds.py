@@ -53,9 +53,20 @@ def test_the_kazakhstan_record():
     assert bill.jurisdiction.timezone == "Asia/Almaty"
     assert bill.identifier == ""  # no number in the sources
     assert "non-traditional sexual orientation" in bill.title
-    assert "10 days" in bill.summary
-    # Derived, not typed in: the Senate's approval makes it await signature.
-    assert bill.status == BillStatus.AWAITING_SIGNATURE
+    assert "30 December 2025" in bill.summary
+    # Derived, not typed in: the Senate's approval opened the President's window, and his
+    # signature closed it.
+    assert bill.status == BillStatus.ENACTED
+    window = bill.windows.get()
+    assert (window.triggered_earliest, window.status, window.closed_on) == (
+        datetime.date(2025, 12, 18),
+        "signed",
+        datetime.date(2025, 12, 30),
+    )
+    assert (window.closes_earliest, window.closes_latest) == (
+        datetime.date(2026, 1, 18),
+        datetime.date(2026, 1, 28),
+    )
     assert bill.introduced_on is None  # no introduction date in the sources
     chambers = {c.classification: c for c in bill.jurisdiction.chambers.all()}
     assert chambers["lower"].name_kk == "Мәжіліс" and chambers["lower"].seats is None
@@ -70,11 +81,20 @@ def test_the_kazakhstan_record():
 
     senate = Event.objects.get(bill=bill, chamber=chambers["upper"])
     assert senate.classification == Classification.PASSAGE
-    assert senate.date is None and senate.date_precision == DatePrecision.UNKNOWN
+    assert senate.date == datetime.date(2025, 12, 18)
+    assert senate.date_precision == DatePrecision.DAY
+    assert set(senate.sources.values_list("publisher", flat=True)) == {
+        "CIVICUS",
+        "Zakon.kz",
+        "BAQ.KZ",
+    }
+    signature = Event.objects.get(bill=bill, classification=Classification.EXECUTIVE_SIGNATURE)
+    assert signature.date == datetime.date(2025, 12, 30)
+    assert set(signature.sources.values_list("publisher", flat=True)) == {"TASS", "Zakon.kz"}
     assert not Vote.objects.filter(action=senate).exists()  # no vote counts in the sources
     assert senate.order > vote.action.order
 
-    # Every event cites at least one of the two articles.
+    # Every event cites at least one source.
     for event in bill.events.all():
         assert event.sources.exists(), event
     gay_express = Source.objects.get(publisher="Gay Express")
@@ -121,7 +141,7 @@ def test_bad_seed_data_exits_non_zero_and_writes_nothing(tmp_path, monkeypatch):
         load()
     message = str(excinfo.value)
     assert "nothing written" in message
-    assert "events[order=10]" in message and "first day of its month" in message
+    assert "events[order=11]" in message and "first day of its month" in message
     assert not Bill.objects.exists() and not Source.objects.exists()
 
 
