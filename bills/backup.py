@@ -83,8 +83,14 @@ def _label(model: type[models.Model]) -> str:
 def _querysets(*, include_internal: bool) -> Iterable[models.QuerySet]:
     for model in RECORD_MODELS:
         queryset = model._default_manager.order_by("pk")
-        if model is Event and not include_internal:
-            queryset = queryset.filter(visibility=Visibility.PUBLIC)
+        if not include_internal:
+            # Internal events stay out, and so do the votes (and members' votes) on them.
+            if model is Event:
+                queryset = queryset.filter(visibility=Visibility.PUBLIC)
+            elif model is Vote:
+                queryset = queryset.filter(action__visibility=Visibility.PUBLIC)
+            elif model is MemberVote:
+                queryset = queryset.filter(vote__action__visibility=Visibility.PUBLIC)
         yield queryset
 
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("ping", ping, name="ping"),
     # The language switcher posts here (django.views.i18n.set_language).
     path("i18n/", include("django.conf.urls.i18n")),
+    # The read-only JSON API: language-neutral (every text in en, ru and kk).
+    path("api/v1/", include("web.api.urls")),
 ]
 # Public pages: English at unprefixed URLs, Russian under /ru/, Kazakh under /kk/.
 urlpatterns += i18n_patterns(

@@ -29,13 +29,11 @@ from uuid import uuid4
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from bills.backup import RECORD_MODELS
-from bills.models import Bill, Event, Vote
+from web import record_signals
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "web:record-version"
@@ -113,16 +111,4 @@ def record_written(**kwargs) -> None:
 
 
 def connect_signals() -> None:
-    for model in RECORD_MODELS:
-        uid = f"page-cache-{model._meta.label_lower}"
-        post_save.connect(record_written, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(record_written, sender=model, dispatch_uid=uid + "-delete")
-    for through in (
-        Bill.subjects.through,
-        Bill.sources.through,
-        Vote.sources.through,
-        Event.sources.through,
-    ):
-        m2m_changed.connect(
-            record_written, sender=through, dispatch_uid=f"page-cache-{through._meta.label_lower}"
-        )
+    record_signals.connect(record_written, "page-cache")

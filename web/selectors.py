@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
@@ -285,7 +285,7 @@ def bill_detail(*, bill: Bill) -> BillDetail:
     votes = list(
         Vote.objects.filter(action__bill=bill, action__visibility=Visibility.PUBLIC)
         .select_related("action__chamber")
-        .prefetch_related("sources")
+        .prefetch_related("sources", "member_votes")
         .order_by("action__date", "id")
     )
     windows = []
@@ -302,6 +302,18 @@ def bill_detail(*, bill: Bill) -> BillDetail:
         votes=votes,
         windows=windows,
     )
+
+
+def bill_modified_at(*, bill: Bill, detail: BillDetail) -> dt.datetime:
+    """When the bill's public record last changed: the bill, its public events and windows, and
+    its votes (their audit history; a vote has no timestamp of its own). One query."""
+    times = [bill.updated_at, *(e.updated_at for e in detail.events)]
+    times += [p.window.updated_at for p in detail.windows]
+    votes = Vote.history.model.objects.filter(id__in=[v.pk for v in detail.votes])
+    latest_vote = votes.aggregate(at=Max("history_date"))["at"]
+    if latest_vote is not None:
+        times.append(latest_vote)
+    return max(times)
 
 
 def event_list_feed(*, bill: Bill | None = None, limit: int = FEED_ITEMS) -> list[Event]:

@@ -13,6 +13,8 @@ EXCLUDED_NAMESPACES = {"admin"}
 EXCLUDED_NAMES = {"set_language", "healthz", "ping"}
 # Placeholder for path parameters the record cannot fill (e.g. a signed token).
 UNKNOWN = "not-a-real-value"
+# Query parameters a URL needs to answer at all.
+REQUIRED_QUERY = {"api:changes": "?since=2000-01-01T00:00:00Z"}
 
 
 def _patterns(patterns, namespace: tuple[str, ...] = ()):
@@ -25,7 +27,9 @@ def _patterns(patterns, namespace: tuple[str, ...] = ()):
         elif isinstance(pattern, URLPattern) and pattern.name:
             if pattern.name in EXCLUDED_NAMES:
                 continue
-            yield ":".join((*namespace, pattern.name)), list(pattern.pattern.converters)
+            # Path converters (<slug:slug>), or a regex's named groups (the API's router).
+            parameters = list(pattern.pattern.converters) or list(pattern.pattern.regex.groupindex)
+            yield ":".join((*namespace, pattern.name)), parameters
 
 
 def _value(parameter: str, bill: Bill) -> str:
@@ -33,6 +37,7 @@ def _value(parameter: str, bill: Bill) -> str:
         "slug": bill.slug,
         "code": bill.jurisdiction.code,
         "jurisdiction": bill.jurisdiction.code,
+        "name": "bills.csv",
     }.get(parameter, UNKNOWN)
 
 
@@ -43,7 +48,7 @@ def public_urls(bill: Bill, languages: tuple[str, ...] = ("en", "ru", "kk")) -> 
         kwargs = {parameter: _value(parameter, bill) for parameter in parameters}
         for language in languages:
             with translation.override(language):
-                url = reverse(name, kwargs=kwargs)
+                url = reverse(name, kwargs=kwargs) + REQUIRED_QUERY.get(name, "")
             if url not in urls:
                 urls.append(url)
     return urls

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "bills",
     "events",
     "web",
@@ -53,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Other sites may read the API and the bulk files (GET only, no credentials): CORS_* below.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,6 +152,41 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Rate limits per client IP (web/ratelimit.py, django-ratelimit, counted in the cache).
 RATELIMIT_SUBSCRIBE = env.str("RATELIMIT_SUBSCRIBE", default="10/h")
 RATELIMIT_FEEDS = env.str("RATELIMIT_FEEDS", default="120/m")
+RATELIMIT_API = env.str("RATELIMIT_API", default="120/m")
+
+# The JSON API (web/api): anonymous, read-only, JSON only (no browsable pages, no forms).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["web.api.throttling.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "web.api.schema.TrackerAutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bill tracker API",
+    "DESCRIPTION": (
+        "The public record of the bills we follow: jurisdictions, bills with their timelines, "
+        "votes and signing windows, signing rules, and what changed since a moment."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name per vocabulary (bills/choices.py), wherever a field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "bills.choices.DatePrecision",
+        "BillStatusEnum": "bills.choices.BillStatus",
+        "WindowStatusEnum": "bills.choices.WindowStatus",
+        "ChamberKindEnum": "bills.choices.ChamberKind",
+        "ClassificationEnum": "bills.choices.Classification",
+    },
+}
+CORS_URLS_REGEX = r"^/(api/v1|data)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 # Behind proxies: the header they write the client's address to (X-Forwarded-For, or X-Real-IP)
 # and how many of them there are; the client is the rightmost address they did not write
 # (web.ratelimit.client_ip, which the rate limits and the login lockout both use). Empty: the

@@ -17,6 +17,7 @@ WEB_CACHE_SECONDS = 0
 # Rate limits high enough for the suite's own requests; tests of the limits set their own.
 RATELIMIT_SUBSCRIBE = "10000/m"
 RATELIMIT_FEEDS = "10000/m"
+RATELIMIT_API = "10000/m"
 # Several test runs may share one PostgreSQL server: give each its own test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {
