@@ -8,6 +8,8 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         # Cached public pages start a new version whenever the record changes (web.page_cache).
-        from web.page_cache import connect_signals
+        # Bulk downloads are rebuilt after it changes (web.data), by a task of this app.
+        from web import data, page_cache, tasks  # noqa: F401
 
-        connect_signals()
+        page_cache.connect_signals()
+        data.connect_signals()
