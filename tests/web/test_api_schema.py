@@ -9,7 +9,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
@@ -36,6 +38,18 @@ def _print_counts():
 @pytest.fixture
 def record(db):
     return kz_record(senate_approved=UNKNOWN)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # Schemathesis calls the WSGI application itself, which closes the database connection at
+    # the end of each request; on PostgreSQL that ends the test's transaction. Django's own test
+    # client detaches the same receiver for the same reason.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -241,4 +241,8 @@ def _parse_since(raw: str) -> datetime.datetime:
         )
     if timezone.is_naive(since):
         since = timezone.make_aware(since, datetime.UTC)
-    return since
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
+        return since.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValidationError({"since": ["That date-time is out of range."]}) from None
