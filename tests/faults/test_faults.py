@@ -39,6 +39,10 @@ def _setup(stack: Stack, *, bills: int, per_bill: int, per_jurisdiction: int = 0
     stack.python(code)
 
 
+def _task_name(message: bytes) -> str:
+    return json.loads(message)["headers"]["task"]
+
+
 def _expected_message_ids(stack: Stack) -> set[str]:
     return {message_id for (message_id,) in stack.sql("SELECT message_id FROM events_delivery")}
 
@@ -248,9 +252,11 @@ def test_the_same_tasks_delivered_twice(make_stack, report):
     import redis
 
     broker = redis.Redis(port=stack.redis.port)
-    messages = broker.lrange(stack.queue, 0, -1)
+    queued_before = broker.lrange(stack.queue, 0, -1)
+    # The alerts' messages (the record written above also queued a rebuild of the bulk files).
+    messages = [m for m in queued_before if _task_name(m).startswith("events.")]
     # Tasks carry ids only: no subscriber's address ever sits in Redis.
-    for message in messages:
+    for message in queued_before:
         envelope = json.loads(message)
         body = (
             base64.b64decode(envelope["body"])
@@ -258,7 +264,7 @@ def test_the_same_tasks_delivered_twice(make_stack, report):
             else envelope["body"].encode()
         )
         assert b"@example.org" not in body and b"@example.org" not in message
-    for message in messages:
+    for message in queued_before:
         broker.lpush(stack.queue, message)
     queued = stack.queue_length()
     stack.start_worker("worker1")
@@ -278,7 +284,7 @@ def test_the_same_tasks_delivered_twice(make_stack, report):
     )
     # One scan, and the 30 deliveries in one batch message (settings.DELIVERY_BATCH_SIZE).
     batches = -(-30 // settings.DELIVERY_BATCH_SIZE)
-    assert queued == 2 * len(messages) and len(messages) == 1 + batches
+    assert queued == 2 * len(queued_before) and len(messages) == 1 + batches
     assert stack.scalar(ALERTS) == 1
     assert stack.scalar(ALL_DELIVERIES) == 30
     assert sum(received.values()) == 30 == len(received)
