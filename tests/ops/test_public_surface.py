@@ -93,6 +93,7 @@ def test_every_public_response_carries_the_security_headers(record, production_s
         assert response["X-Frame-Options"] == "DENY", url
         assert response["Referrer-Policy"] == "same-origin", url
         assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+        assert "camera=()" in response["Permissions-Policy"], url
         csp = response["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, url
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, url
