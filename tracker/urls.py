@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from tracker.admin_login import OneStepLoginForm
 from tracker.healthcheck import healthz
 from web.views import ping
 
@@ -10,6 +11,8 @@ from web.views import ping
 # are counted and locked out by django-axes (settings.AXES_*). Enrol a device with
 # `manage.py totp_enroll USERNAME`.
 admin.site.__class__ = OTPAdminSite
+# Password and code in one submit (tracker/admin_login.py).
+admin.site.login_form = OneStepLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

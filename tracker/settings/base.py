@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value that differs comes from the environment."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -19,6 +20,10 @@ ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1"
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute base for links in e-mails (confirmation, unsubscribe, bill pages).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Authenticator apps show this next to the user name (the otpauth URI's issuer).
+OTP_TOTP_ISSUER = env.str(
+    "OTP_TOTP_ISSUER", default=f"Bill tracker ({urlsplit(SITE_URL).hostname or 'local'})"
+)
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
