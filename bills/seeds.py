@@ -307,8 +307,10 @@ class _Loader:
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SeedError(f"{path}: cannot read seed file: {exc}") from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SeedError(f"{path}: cannot read seed file: {_one_line(exc)}") from exc
+    except ValueError as exc:  # PyYAML builds unquoted dates itself: 2025-02-30
+        raise SeedError(f"{path}: impossible date ({exc})") from exc
     if not isinstance(data, dict):
         raise SeedError(f"{path}: expected a mapping at the top level")
     unknown = set(data) - {"sources", "subjects", "jurisdictions", "bills"}
@@ -344,7 +346,13 @@ def rules_load(*, path: Path | str | None = None, data: dict | None = None) -> R
     derived again. Raises ValidationError (and writes nothing) on bad data.
     """
     if data is None:
-        data = yaml.safe_load(Path(path or SEEDS_DIR / SIGNING_RULES_FILE).read_text("utf-8"))
+        source = Path(path or SEEDS_DIR / SIGNING_RULES_FILE)
+        try:
+            data = yaml.safe_load(source.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
+            raise ValidationError(
+                f"{source}: cannot read the signing rules: {_one_line(exc)}"
+            ) from exc
     if not isinstance(data, dict):
         raise ValidationError("signing rules: expected a mapping at the top level.")
     report = RulesReport()
@@ -461,6 +469,29 @@ def seeds_load(
     except ValidationError as exc:
         raise SeedError(f"invalid seed data: {'; '.join(_messages(exc))}") from exc
     return report
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def seed_paths(*, extra: list[str]) -> list[Path]:
+    """The shipped record seeds, then each extra file, or each folder's *.yaml (sorted): an
+    organisation's own record kept as YAML under version control."""
+    paths = [SEEDS_DIR / name for name in RECORD_FILES]
+    for name in extra:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.yaml") if p.name != SIGNING_RULES_FILE)
+            if not found:
+                raise SeedError(f"{path}: no .yaml seed files in this folder")
+            paths += found
+        elif path.is_file():
+            paths.append(path)
+        else:
+            raise SeedError(f"{path}: no such file or folder")
+    # A file named twice is loaded once.
+    return list(dict.fromkeys(p.resolve() for p in paths))
 
 
 def _messages(exc: ValidationError) -> list[str]:

@@ -15,8 +15,7 @@ a burst of stale 'seven days left' mails about a window that closes tomorrow.
 from __future__ import annotations
 
 import datetime
-import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
@@ -27,8 +26,6 @@ from bills.models import Bill, Event, SigningRule, SigningWindow
 from events.enqueue import deliveries_enqueue
 from events.models import Alert, Delivery, Subscription
 
-logger = logging.getLogger(__name__)
-
 
 @dataclass
 class ScanReport:
@@ -36,6 +33,8 @@ class ScanReport:
     thresholds: int = 0
     overdue: int = 0
     deliveries: int = 0
+    # One line per alert raised: the bill, what was crossed and the day it concerns.
+    raised: list[str] = field(default_factory=list)
 
     @property
     def alerts(self) -> int:
@@ -163,6 +162,7 @@ def deadlines_scan(*, as_of: datetime.date | None = None) -> ScanReport:
                 stamp=stamp,
             )
     if report.alerts:
+        report.raised = _raised_lines(stamp_time)
         report.deliveries = _fan_out(where="a.created_at = %s", params=[stamp], stamp=stamp)
         if report.deliveries:
             ids = list(
@@ -171,8 +171,32 @@ def deadlines_scan(*, as_of: datetime.date | None = None) -> ScanReport:
                 ).values_list("id", flat=True)
             )
             deliveries_enqueue(ids)
-    logger.info("%s", report)
     return report
+
+
+def _raised_lines(stamp_time: datetime.datetime) -> list[str]:
+    alerts = (
+        Alert.objects.filter(
+            created_at=stamp_time,
+            kind__in=(Alert.Kind.WINDOW_THRESHOLD, Alert.Kind.WINDOW_OVERDUE),
+        )
+        .select_related("bill", "window")
+        .order_by("bill__slug", "-threshold_days")
+    )
+    lines = []
+    for alert in alerts:
+        window = alert.window
+        if window is None:  # window alerts always have one (a CHECK constraint)
+            continue
+        if alert.kind == Alert.Kind.WINDOW_OVERDUE:
+            what = f"overdue: the latest close, {window.closes_latest}, has passed"
+        elif alert.threshold_days:
+            days = alert.threshold_days
+            what = f"{days} days before the earliest close, {window.closes_earliest}"
+        else:
+            what = f"the earliest close is today, {window.closes_earliest}"
+        lines.append(f"{alert.bill.slug}: {what}")
+    return lines
 
 
 @transaction.atomic

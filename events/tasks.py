@@ -6,15 +6,22 @@ the repeat a no-op), so a redelivered message, a retry or a second beat does no 
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.db import OperationalError
 
 from events import alerts, delivery, subscriptions
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def scan_deadlines() -> str:
-    return str(alerts.deadlines_scan())
+    report = alerts.deadlines_scan()
+    # The beat's scan is logged here; the command prints its own report instead.
+    logger.info("%s", report)
+    return str(report)
 
 
 @shared_task

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bills.backup import record_export_json
 
@@ -21,7 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args, output: str | None, include_internal: bool, **options) -> None:
         text, counts = record_export_json(include_internal=include_internal)
         if output:
-            Path(output).write_text(text, encoding="utf-8")
+            try:
+                Path(output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(f"{output}: cannot write: {exc.strerror or exc}") from None
             summary = ", ".join(f"{n} {label}" for label, n in counts.items())
             # On stderr, so that the JSON on stdout (without --output) stays clean.
             self.stderr.write(f"Wrote {output}: {summary}")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bills.seeds import SeedError, seeds_load
+from bills.seeds import SeedError, seed_paths, seeds_load
 
 
 class Command(BaseCommand):
@@ -13,12 +13,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="More seed files, or folders of *.yaml seed files, loaded after the shipped ones.",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Validate and report, then roll back."
         )
 
-    def handle(self, *args, dry_run: bool = False, **options):
+    def handle(self, *args, paths: list[str], dry_run: bool = False, **options):
         try:
-            report = seeds_load(dry_run=dry_run)
+            report = seeds_load(record_files=seed_paths(extra=paths), dry_run=dry_run)
         except SeedError as exc:
             raise CommandError(f"Seed data rejected, nothing written: {exc}") from exc
         for line in report.lines():

@@ -53,4 +53,8 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
+        except OverflowError:
+            raise CommandError(
+                f"A window opened on {trigger} would close after the year 9999."
+            ) from None
         self.stdout.write(json.dumps(dates.as_json()))

@@ -7,7 +7,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from events.alerts import deadlines_scan
+from events.alerts import ScanReport, deadlines_scan
 
 
 class _DryRun(Exception):
@@ -45,6 +45,14 @@ class Command(BaseCommand):
                 if dry_run:
                     raise _DryRun
         except _DryRun:
-            self.stdout.write(f"Dry run, nothing written. {report}")
+            self._print(report, prefix="Dry run, nothing written. ")
             return
-        self.stdout.write(str(report))
+        except OverflowError:
+            # A threshold days after --as-of would fall past the calendar's end (year 9999).
+            raise CommandError(f"--as-of {as_of!r} is too far in the future to scan.") from None
+        self._print(report)
+
+    def _print(self, report: ScanReport, prefix: str = "") -> None:
+        self.stdout.write(prefix + str(report))
+        for line in report.raised:
+            self.stdout.write(f"  {line}")

@@ -8,13 +8,16 @@ writes mails to var/mail; with DATABASE_URL / REDIS_URL set it uses PostgreSQL a
 from __future__ import annotations
 
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.commands.runserver import naiveip_re
 
 from events.alerts import deadlines_scan
 
@@ -25,16 +28,42 @@ def _exit(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
+def _check_free(addrport: str) -> None:
+    match = re.match(naiveip_re, addrport)
+    if match is None or not match["port"].isdigit():
+        raise CommandError(f"{addrport!r} is not a port or address:port, e.g. 127.0.0.1:8001.")
+    host = (match["addr"] or "127.0.0.1").strip("[]")
+    port = int(match["port"])
+    family = socket.AF_INET6 if match["ipv6"] else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandError(
+                f"cannot serve on {host}:{port} ({exc.strerror or exc}); "
+                f"give another, e.g. manage.py up {host}:{port + 1}"
+            ) from None
+
+
 class Command(BaseCommand):
     help = "Migrate, load the seeds, start a Celery worker with beat, and run the web server."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument(
+            "addrport",
+            nargs="?",
+            default="127.0.0.1:8000",
+            help="Where to serve: a port, or address:port (default 127.0.0.1:8000).",
+        )
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start the Celery worker and beat."
         )
 
     def handle(self, *args, addrport: str, no_worker: bool, **options) -> None:
+        # Before anything starts: runserver ends the whole process when it cannot listen
+        # (os._exit), which would leave the worker running with nobody to stop it.
+        _check_free(addrport)
         call_command("migrate", interactive=False, verbosity=1)
         call_command("load_seeds")
         worker = None if no_worker else self._start_worker()
