@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache, caches
 
 from bills import services, timeline
 from bills.models import Classification, Visibility
@@ -189,3 +190,23 @@ def test_the_bill_page_gives_the_code_to_copy(client, kz_open):
     assert f'<img src="{settings.SITE_URL}/ru/bills/{SLUG}/badge.svg"' in badge
     assert f'<a href="{settings.SITE_URL}/ru/bills/{SLUG}/">' in badge
     assert "<details" in body and "<script" not in body
+
+
+@pytest.mark.parametrize("url", [EMBED, "/ru" + BADGE])
+def test_from_the_page_cache_the_same_bytes_headers_and_304(
+    client, kz_open, settings, django_assert_num_queries, url
+):
+    settings.WEB_CACHE_SECONDS = 300
+    cache.clear()
+    caches["pages"].clear()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Type"] == first["Content-Type"]
+    assert csp(second)["frame-ancestors"] == "*" and "X-Frame-Options" not in second
+    assert not second.cookies
+    with django_assert_num_queries(0):
+        assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    caches["pages"].clear()
