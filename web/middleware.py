@@ -4,18 +4,39 @@ English pages live at unprefixed URLs (i18n_patterns with prefix_default_languag
 Django's LocaleMiddleware always picks English. A visitor whose language cookie or
 Accept-Language asks for Russian or Kazakh is sent on to the prefixed page instead; a visitor who
 chose English with the switcher (cookie `en`) stays.
+
+Views marked `language_from_url` (the embeddable card and badge) are served in the language of
+their URL whatever the visitor's browser says: the site that embeds one chose its language, and a
+response that depends only on its URL needs no `Vary: Cookie` (so shared caches can keep it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import translate_url
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def language_from_url(view: View) -> View:
+    """Mark a view as served in its URL's language only: no redirect, no Vary on the browser's."""
+    view.language_from_url = True  # type: ignore[attr-defined]
+    return view
+
+
+def _language_fixed(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "language_from_url", False)
 
 
 def _local(url: str) -> bool:
@@ -27,8 +48,10 @@ class BrowserLanguageRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in ("GET", "HEAD") and not translation.get_language_from_path(
-            request.path_info
+        if (
+            request.method in ("GET", "HEAD")
+            and not translation.get_language_from_path(request.path_info)
+            and not _language_fixed(request.path_info)
         ):
             wanted = translation.get_language_from_request(request, check_path=False)
             if wanted != settings.LANGUAGE_CODE:

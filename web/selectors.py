@@ -304,6 +304,42 @@ def bill_detail(*, bill: Bill) -> BillDetail:
     )
 
 
+@dataclass(frozen=True)
+class BillEmbed:
+    """What the embeddable card shows besides the bill: its countdown and its last action."""
+
+    bill: Bill
+    window: WindowProgress | None
+    last_action: Event | None
+
+
+def bill_open_window(*, bill: Bill) -> WindowProgress | None:
+    """The countdown of the bill's open signing window, if one is open (one query)."""
+    window = (
+        SigningWindow.objects.filter(bill=bill, status=SigningWindow.Status.OPEN)
+        .select_related("rule")
+        .first()
+    )
+    if window is None:
+        return None
+    window.bill = bill  # already loaded with its jurisdiction: no query
+    return window_progress(window)
+
+
+def bill_embed(*, bill: Bill) -> BillEmbed:
+    """The card other sites embed: the open window's countdown and the latest PUBLIC
+    legislative action on the timeline (two queries). Internal events never reach it."""
+    last_action = (
+        Event.objects.public()
+        .legislative()
+        .filter(bill=bill)
+        .select_related("chamber")
+        .order_by("-order")
+        .first()
+    )
+    return BillEmbed(bill=bill, window=bill_open_window(bill=bill), last_action=last_action)
+
+
 def bill_modified_at(*, bill: Bill, detail: BillDetail) -> dt.datetime:
     """When the bill's public record last changed: the bill, its public events and windows, and
     its votes (their audit history; a vote has no timestamp of its own). One query."""

@@ -13,6 +13,9 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("bills/", views.bill_list, name="bill_list"),
     path("bills/<slug:slug>/", views.bill_detail, name="bill_detail"),
+    # Embeddable in other sites (web.views.embeddable): the status card and badge.
+    path("bills/<slug:slug>/embed/", views.bill_embed, name="bill_embed"),
+    path("bills/<slug:slug>/badge.svg", views.bill_badge, name="bill_badge"),
     path("bills/<slug:slug>/changes.atom", feed_limit(feeds.BillChangesFeed()), name="bill_feed"),
     path("bills/<slug:slug>/deadlines.ics", feed_limit(feeds.calendar_bill), name="bill_calendar"),
     path("feeds/changes.atom", feed_limit(feeds.ChangesFeed()), name="feed"),

@@ -5,27 +5,40 @@ Whole pages are served from the page cache while the record is unchanged (web.pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from csp.decorators import csp_replace
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from web.conditional import conditional_page
 from web.filters import BillFilter
+from web.middleware import language_from_url
 from web.page_cache import cached_page
 from web.selectors import (
     bill_detail as bill_detail_select,
 )
 from web.selectors import (
+    bill_embed as bill_embed_select,
+)
+from web.selectors import (
     bill_get,
     bill_list_base,
     bill_list_recent,
+    bill_open_window,
     board_by_jurisdiction,
     window_list_open,
     window_list_recent,
 )
 
 PAGE_SIZE = 25
+# How long browsers and other sites' caches may keep an embedded card or badge: the page cache's
+# default life, which also bounds how late a countdown turns over at local midnight.
+EMBED_MAX_AGE = 300
 
 
 @require_safe
@@ -89,3 +102,35 @@ def bill_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "web/privacy.html")
+
+
+def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponseBase]:
+    """Let any site frame this view (CSP frame-ancestors *, no X-Frame-Options), in its URL's
+    language, with Cache-Control and an ETag. Only for views that show public data, hold no
+    form and set no cookie: framing is what clickjacking needs, and these have nothing to click
+    but links."""
+    conditional = conditional_page(max_age=EMBED_MAX_AGE)(view)
+    framed = csp_replace({"frame-ancestors": ["*"]})(conditional)
+    return language_from_url(require_safe(xframe_options_exempt(framed)))
+
+
+@embeddable
+@cached_page
+def bill_embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The status card other sites embed in an <iframe>: no script, no form, no cookie."""
+    bill = bill_get(slug=slug)
+    return render(request, "web/embed.html", {"bill": bill, "card": bill_embed_select(bill=bill)})
+
+
+@embeddable
+@cached_page
+def bill_badge(request: HttpRequest, slug: str) -> HttpResponse:
+    """The status badge (SVG) other sites show in an <img>: the status, and the days left while
+    the signing window is open."""
+    bill = bill_get(slug=slug)
+    return render(
+        request,
+        "web/badge.svg",
+        {"bill": bill, "p": bill_open_window(bill=bill)},
+        content_type="image/svg+xml; charset=utf-8",
+    )

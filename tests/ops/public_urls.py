@@ -3,7 +3,9 @@ later is covered without editing the tests), filled in with a record's slugs and
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from urllib.parse import urlsplit
+
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
 
 from bills.models import Bill
@@ -15,6 +17,8 @@ EXCLUDED_NAMES = {"set_language", "healthz", "ping"}
 UNKNOWN = "not-a-real-value"
 # Query parameters a URL needs to answer at all.
 REQUIRED_QUERY = {"api:changes": "?since=2000-01-01T00:00:00Z"}
+# The only pages other sites may frame (web.views.embeddable): the status card and badge.
+EMBEDDABLE = {"web:bill_embed", "web:bill_badge"}
 
 
 def _patterns(patterns, namespace: tuple[str, ...] = ()):
@@ -56,3 +60,10 @@ def public_urls(bill: Bill, languages: tuple[str, ...] = ("en", "ru", "kk")) -> 
 
 def has_placeholder(url: str) -> bool:
     return UNKNOWN in url
+
+
+def is_embeddable(url: str) -> bool:
+    path = urlsplit(url).path
+    # A prefixed URL resolves only with its language active (i18n_patterns).
+    with translation.override(translation.get_language_from_path(path) or "en"):
+        return resolve(path).view_name in EMBEDDABLE

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from tests.ops.public_urls import has_placeholder, public_urls
+from tests.ops.public_urls import has_placeholder, is_embeddable, public_urls
 from tests.ops.records import (
     INTERNAL_TEXT,
     STAFF_NAMES,
@@ -80,7 +80,7 @@ def test_plain_http_is_redirected_to_https(record, production_security):
 def test_every_public_response_carries_the_security_headers(record, production_security):
     client = Client()
     urls = public_urls(record)
-    checked = 0
+    checked = embeddable = 0
     for url in urls:
         response = client.get(url, secure=True)
         if has_placeholder(url):
@@ -90,18 +90,27 @@ def test_every_public_response_carries_the_security_headers(record, production_s
         hsts = response["Strict-Transport-Security"]
         assert "max-age=31536000" in hsts and "includeSubDomains" in hsts and "preload" in hsts
         assert response["X-Content-Type-Options"] == "nosniff", url
-        assert response["X-Frame-Options"] == "DENY", url
         assert response["Referrer-Policy"] == "same-origin", url
         assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
         assert "camera=()" in response["Permissions-Policy"], url
         csp = response["Content-Security-Policy"]
-        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, url
+        assert "default-src 'self'" in csp, url
+        if is_embeddable(url):
+            # Framed by other sites on purpose (web.views.embeddable), and so free of cookies.
+            assert "X-Frame-Options" not in response, url
+            assert "frame-ancestors *" in csp, url
+            assert not response.cookies, url
+            embeddable += 1
+        else:
+            assert response["X-Frame-Options"] == "DENY", url
+            assert "frame-ancestors 'none'" in csp, url
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, url
         for cookie in response.cookies.values():
             assert cookie["secure"], f"{url}: cookie {cookie.key} without Secure"
             assert cookie["samesite"], f"{url}: cookie {cookie.key} without SameSite"
         checked += 1
     assert checked >= 10
+    assert embeddable == 6  # card and badge, in three languages
 
 
 def test_the_csrf_cookie_is_secure_and_strict(record, production_security):

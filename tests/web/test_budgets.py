@@ -33,7 +33,18 @@ PAGES = [
     "/feeds/deadlines.ics",
     "/feeds/KZ/deadlines.ics",
     "/bills/kz-lgbt-propaganda-ban/deadlines.ics",
+    "/bills/kz-lgbt-propaganda-ban/embed/",
+    "/kk/bills/kz-lgbt-propaganda-ban/embed/",
+    "/bills/kz-lgbt-propaganda-ban/badge.svg",
 ]
+# The embeddable card and badge are framed and fetched by other sites' visitors: a tighter
+# budget (the bill, its open window, its last public action) and a few kilobytes each.
+EMBEDS = {
+    "/bills/kz-lgbt-propaganda-ban/embed/": 3,
+    "/kk/bills/kz-lgbt-propaganda-ban/embed/": 3,
+    "/bills/kz-lgbt-propaganda-ban/badge.svg": 2,
+}
+MAX_EMBED_BYTES = 4 * 1024
 # Calendars list every window by design (a calendar app needs them all): their size grows
 # with the record, so they have a query budget but no page-weight limit.
 NOT_WEIGHED = {"/feeds/deadlines.ics", "/feeds/KZ/deadlines.ics"}
@@ -65,3 +76,16 @@ def test_pages_weigh_under_100_kb_with_many_bills(client, kz_open):
     # The one stylesheet every page loads (served by whitenoise, found here as staticfiles would).
     css = finders.find("css/site.css")
     assert css and Path(css).stat().st_size < 20 * 1024
+
+
+def test_the_card_and_badge_make_few_queries_and_weigh_little(
+    client, kz_open, django_assert_num_queries
+):
+    make_bills(kz_open, BILLS - 1)
+    for url, queries in EMBEDS.items():
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(response.content) < MAX_EMBED_BYTES, url
+    css = finders.find("css/embed.css")
+    assert css and Path(css).stat().st_size < 4 * 1024

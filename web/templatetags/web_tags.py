@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django import template
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -47,6 +50,57 @@ def unprefixed_path(request: HttpRequest) -> str:
         if path.startswith(prefix):
             return "/" + path[len(prefix) :]
     return path
+
+
+@register.simple_tag
+def absolute_url(name: str, *args: object) -> str:
+    """`{% absolute_url "web:bill_embed" bill.slug %}`: the URL on the public site (SITE_URL), in
+    the active language, for code that other sites paste (the request's host may be a proxy's)."""
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+# The badge's text is drawn in the viewer's own sans-serif (no font is sent), so its width is an
+# estimate, and `textLength` squeezes or stretches the text to it: an average 11px Verdana or
+# DejaVu Sans glyph, Latin or Cyrillic, is about 7px wide.
+BADGE_CHAR_PX = 7
+BADGE_PADDING_PX = 12
+
+
+@dataclass(frozen=True)
+class BadgeLayout:
+    """Whole pixels only: a float would be rendered with a decimal comma in Russian."""
+
+    status_width: int
+    status_x: int
+    status_text: int
+    days_width: int
+    days_x: int
+    days_text: int
+    width: int
+
+
+def _text_px(text: str) -> int:
+    return len(text) * BADGE_CHAR_PX
+
+
+def _box_px(text: str) -> int:
+    # Even widths, so that the centre of each half is a whole pixel.
+    return 2 * math.ceil((_text_px(text) + 2 * BADGE_PADDING_PX) / 2) if text else 0
+
+
+@register.simple_tag
+def badge_layout(status: str, days: str = "") -> BadgeLayout:
+    """The two boxes of the status badge: the status, then (if any) the days left."""
+    status_width, days_width = _box_px(status), _box_px(days)
+    return BadgeLayout(
+        status_width=status_width,
+        status_x=status_width // 2,
+        status_text=_text_px(status),
+        days_width=days_width,
+        days_x=status_width + days_width // 2,
+        days_text=_text_px(days),
+        width=status_width + days_width,
+    )
 
 
 @register.simple_tag
