@@ -9,4 +9,4 @@ from web import data
 
 @shared_task
 def data_rebuild() -> list[str]:
-    return data.data_rebuild()
+    return data.data_rebuild_queued()

@@ -20,8 +20,16 @@ def private_postgres():
         postgres.remove()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def make_stack(private_postgres):
+def make_stack(request, private_postgres):
     stacks: list[Stack] = []
 
     def make(**kwargs) -> Stack:
@@ -31,6 +39,9 @@ def make_stack(private_postgres):
 
     yield make
     for stack in stacks:
+        if getattr(request.node, "call_failed", False):
+            # What the workers, beat and web logged: the first thing to read after a failure.
+            stack.dump_logs(tail=80)
         stack.__exit__(None, None, None)
 
 

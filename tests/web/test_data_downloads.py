@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+from celery.signals import task_prerun
 from django.core.cache import cache
 from django.test import Client
 
@@ -16,6 +17,7 @@ from bills import timeline
 from bills.models import Classification
 from tests.record import INTERNAL_TEXT, UNKNOWN, kz_record
 from tracker.celery import app
+from web import data
 from web.data import FILES, SCHEDULED_KEY, data_rebuild
 from web.models import DataFile
 
@@ -124,3 +126,31 @@ def test_the_page_documents_every_file_and_the_licence():
     for name in FILES:
         assert f"/data/{name}" in page
     assert "CC BY 4.0" in page and "closes_earliest" in page
+
+
+def test_a_queued_rebuild_absorbs_a_burst_and_a_started_one_lets_the_next_write_queue():
+    kz_record()
+    runs = []
+
+    def count(sender=None, **kwargs):
+        runs.append(sender.name)
+
+    task_prerun.connect(count)
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        # A rebuild is queued and not started: the writes of a burst queue nothing more.
+        cache.set(SCHEDULED_KEY, 1)
+        data._publish()
+        data._publish()
+        assert runs == []
+        # Once it runs it clears the mark first, so a write during the build queues the next.
+        cache.delete(SCHEDULED_KEY)
+        data._publish()
+        assert runs == ["web.tasks.data_rebuild"]
+        assert cache.get(SCHEDULED_KEY) is None
+        data._publish()
+        assert runs == ["web.tasks.data_rebuild"] * 2
+    finally:
+        app.conf.task_always_eager = saved
+        task_prerun.disconnect(count)

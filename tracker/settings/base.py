@@ -341,6 +341,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.sweep_outbox",
         "schedule": crontab(minute=f"*/{OUTBOX_SWEEP_MINUTES}"),
     },
+    # The bulk files are rebuilt after each change; this catches a rebuild whose message was
+    # lost with Redis.
+    "rebuild-data": {"task": "web.tasks.data_rebuild", "schedule": crontab(minute=41)},
     # Unconfirmed subscriptions (7 days) and unsubscribed addresses (7 days after) are deleted.
     "purge-subscriptions": {
         "task": "events.tasks.purge_unconfirmed_subscriptions",
