@@ -212,6 +212,9 @@ def test_redis_down_while_windows_cross_thresholds(make_stack, report):
 def test_postgres_restart_during_a_scan(make_stack, private_postgres, report):
     stack = make_stack(workers=1, concurrency=2, beat=False, web=False)
     _setup(stack, bills=3, per_bill=20)
+    # The setup's writes queued a rebuild of the bulk files, which reads the windows too: let it
+    # finish, so that the one waiting on the lock below is the scan.
+    _wait_nothing_unacked(stack)
     # Hold the windows table so that the scan is certainly in progress (waiting on its first
     # query) when PostgreSQL restarts under it.
     import psycopg
