@@ -8,16 +8,13 @@ says nothing of changes the public cannot see; Last-Modified from the public row
 from __future__ import annotations
 
 import datetime
-import hashlib
 from typing import Any
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
-from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -33,6 +30,7 @@ from bills.models import Jurisdiction, SigningRule, SigningRuleStep, SigningWind
 from bills.rules import rule_in_force
 from web.api import serializers as s
 from web.api.changes import MAX_CHANGES, bill_changes
+from web.conditional import conditional_response
 from web.filters import BillFilter
 from web.selectors import bill_detail, bill_list_base, bill_modified_at
 
@@ -48,17 +46,9 @@ class Conditional:
         if response.status_code != 200 or request.method not in ("GET", "HEAD"):
             return response
         response.render()
-        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-        response["ETag"] = etag
-        modified = self.last_modified(response.data)
-        # HTTP dates have whole seconds.
-        timestamp = int(modified.timestamp()) if modified is not None else None
-        if timestamp is not None:
-            response["Last-Modified"] = http_date(timestamp)
-        conditional = get_conditional_response(
-            request, etag=etag, last_modified=timestamp, response=response
+        return conditional_response(
+            request, response, last_modified=self.last_modified(response.data)
         )
-        return conditional
 
 
 class Pages(PageNumberPagination):
