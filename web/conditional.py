@@ -35,4 +35,7 @@ def conditional_response(
         response["Last-Modified"] = http_date(timestamp)
     elif "Last-Modified" in response:
         del response["Last-Modified"]
-    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+    conditional = get_conditional_response(
+        request, etag=etag, last_modified=timestamp, response=response
+    )
+    return conditional or response

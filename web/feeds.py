@@ -63,9 +63,6 @@ class _EventFeed(Feed):
         last_modified = dt.datetime.fromtimestamp(modified, tz=dt.UTC) if modified else None
         return conditional_response(request, response, last_modified=last_modified)
 
-    def feed_guid(self, obj: object) -> str:
-        return stable_id(self._get_dynamic_attr("link", obj))
-
     def item_guid(self, item: Event) -> str:
         return stable_id(self.item_link(item))
 
@@ -97,6 +94,9 @@ class ChangesFeed(_EventFeed):
     def link(self) -> str:
         return reverse("web:bill_list")
 
+    def feed_guid(self) -> str:
+        return stable_id(self.link())
+
     def items(self) -> list[Event]:
         return event_list_feed()
 
@@ -113,6 +113,9 @@ class JurisdictionChangesFeed(_EventFeed):
     def link(self, obj: Jurisdiction) -> str:
         return reverse("web:bill_list") + f"?jurisdiction={obj.code}"
 
+    def feed_guid(self, obj: Jurisdiction) -> str:
+        return stable_id(self.link(obj))
+
     def items(self, obj: Jurisdiction) -> list[Event]:
         return event_list_feed(jurisdiction=obj)
 
@@ -128,6 +131,9 @@ class BillChangesFeed(_EventFeed):
 
     def link(self, obj: Bill) -> str:
         return reverse("web:bill_detail", args=[obj.slug])
+
+    def feed_guid(self, obj: Bill) -> str:
+        return stable_id(self.link(obj))
 
     def items(self, obj: Bill) -> list[Event]:
         return event_list_feed(bill=obj)
@@ -160,7 +166,7 @@ def _window_events(request: HttpRequest, window: SigningWindow) -> list[icalenda
             ("latest", window.closes_latest, _("Signing window closes at the latest: %(bill)s")),
         ]
     closed = window.status != SigningWindow.Status.OPEN
-    outcome = capfirst(window.get_status_display())
+    outcome = window.get_status_display()
     if closed:
         # The deadlines passed into calendars keep their UIDs and are cancelled (RFC 5545
         # §3.8.1.11), so that apps strike them rather than keep announcing a closing window;
@@ -184,7 +190,7 @@ def _window_events(request: HttpRequest, window: SigningWindow) -> list[icalenda
         event = _all_day_event(window, window.closed_on)
         event.add("uid", f"signing-window-{window.pk}-outcome@{host}")
         event.add("status", "CONFIRMED")
-        event.add("summary", one_line(f"{outcome}: {title}"))
+        event.add("summary", one_line(f"{capfirst(outcome)}: {title}"))
         event.add("description", description)
         event.add("url", url)
         events.append(event)
