@@ -113,6 +113,8 @@ def test_jurisdiction_feed_holds_that_jurisdiction_only(client, kz_open):
     # Linked from the jurisdiction's page (the bill list filtered to it).
     page = client.get("/bills/?jurisdiction=KZ").content.decode()
     assert 'href="/feeds/KZ/changes.atom"' in page
+    # And from the dashboard's row for it.
+    assert 'href="/feeds/KZ/changes.atom"' in client.get("/").content.decode()
 
 
 def _active_deadlines(calendar: icalendar.Calendar) -> list[icalendar.Event]:
