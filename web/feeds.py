@@ -15,26 +15,62 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import parse_http_date_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from bills.models import Bill, Event, Jurisdiction, SigningWindow
+from web.conditional import conditional_response
 from web.selectors import event_list_feed, window_list_calendar
 from web.templatetags.web_tags import date_precise
 
 
-class _EventFeed(Feed):
-    """Atom entries for public events (the items come from web.selectors.event_list_feed)."""
+def stable_id(path: str) -> str:
+    """An Atom id (RFC 4287 §4.2.6: it must never change) on the configured site's address, not
+    the request's Host: a reader that fetched the feed as 127.0.0.1 and then as localhost, or
+    over http and then https, must see the same entries, not duplicates."""
+    return settings.SITE_URL + path
 
-    feed_type = Atom1Feed
+
+class TextSummaryAtom(Atom1Feed):
+    """Atom whose summaries are declared plain text, which they are (RFC 4287 §3.1.1):
+    Django's Atom1Feed declares them type="html", so a reader would parse "<" in a description
+    as markup."""
+
+    def add_item_elements(self, handler, item) -> None:
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
+class _EventFeed(Feed):
+    """Atom entries for public events (the items come from web.selectors.event_list_feed).
+
+    The site is the author of every feed (RFC 4287 §4.1.1: a feed without entry authors needs
+    one). Answers conditional requests (web.conditional) with the rate limit kept in web.urls."""
+
+    feed_type = TextSummaryAtom
     subtitle = gettext_lazy("Public actions, votes and events on the bills we follow.")
+    author_name = gettext_lazy("Bill tracker")
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        # Django's Feed sets Last-Modified from the newest entry's dates.
+        modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        last_modified = dt.datetime.fromtimestamp(modified, tz=dt.UTC) if modified else None
+        return conditional_response(request, response, last_modified=last_modified)
+
+    def item_guid(self, item: Event) -> str:
+        return stable_id(self.item_link(item))
 
     def item_title(self, item: Event) -> str:
         return one_line(f"{item.bill.display_title()}: {item.get_classification_display()}")
 
     def item_description(self, item: Event) -> str:
-        # Plain text (escaped by the feed generator); the sources follow the description.
+        # Plain text (type="text", escaped by the feed generator); the sources follow.
         lines = [date_precise(item.date, item.date_precision), item.localized("description")]
         for source in item.sources.all():
             lines.append(_("Source: %(source)s") % {"source": str(source)})
@@ -58,8 +94,30 @@ class ChangesFeed(_EventFeed):
     def link(self) -> str:
         return reverse("web:bill_list")
 
+    def feed_guid(self) -> str:
+        return stable_id(self.link())
+
     def items(self) -> list[Event]:
         return event_list_feed()
+
+
+class JurisdictionChangesFeed(_EventFeed):
+    """One jurisdiction's public actions and events."""
+
+    def get_object(self, request: HttpRequest, code: str) -> Jurisdiction:
+        return get_object_or_404(Jurisdiction, code__iexact=code)
+
+    def title(self, obj: Jurisdiction) -> str:
+        return _("Changes in %(jurisdiction)s") % {"jurisdiction": obj.localized("name")}
+
+    def link(self, obj: Jurisdiction) -> str:
+        return reverse("web:bill_list") + f"?jurisdiction={obj.code}"
+
+    def feed_guid(self, obj: Jurisdiction) -> str:
+        return stable_id(self.link(obj))
+
+    def items(self, obj: Jurisdiction) -> list[Event]:
+        return event_list_feed(jurisdiction=obj)
 
 
 class BillChangesFeed(_EventFeed):
@@ -73,6 +131,9 @@ class BillChangesFeed(_EventFeed):
 
     def link(self, obj: Bill) -> str:
         return reverse("web:bill_detail", args=[obj.slug])
+
+    def feed_guid(self, obj: Bill) -> str:
+        return stable_id(self.link(obj))
 
     def items(self, obj: Bill) -> list[Event]:
         return event_list_feed(bill=obj)
@@ -104,23 +165,50 @@ def _window_events(request: HttpRequest, window: SigningWindow) -> list[icalenda
             ("earliest", window.closes_earliest, _("Signing window may close: %(bill)s")),
             ("latest", window.closes_latest, _("Signing window closes at the latest: %(bill)s")),
         ]
+    closed = window.status != SigningWindow.Status.OPEN
+    outcome = window.get_status_display()
+    if closed:
+        # The deadlines passed into calendars keep their UIDs and are cancelled (RFC 5545
+        # §3.8.1.11), so that apps strike them rather than keep announcing a closing window;
+        # SEQUENCE goes up with the change (§3.8.7.4).
+        closed_summary = _("Window closed (%(outcome)s): %(bill)s")
+        days = [(key, day, closed_summary) for key, day, _summary in days]
     # UIDs must stay the same whichever host name the calendar app used: the configured site's.
     host = urlsplit(settings.SITE_URL).hostname or "bill-tracker"
     events = []
     for key, day, summary in days:
-        event = icalendar.Event()
+        event = _all_day_event(window, day)
         event.add("uid", f"signing-window-{window.pk}-{key}@{host}")
-        event.add("dtstamp", window.updated_at)
-        event.add("last-modified", window.updated_at)
-        # All-day: a deadline is a date in the jurisdiction's own calendar.
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", one_line(summary % {"bill": title}))
+        event.add("status", "CANCELLED" if closed else "CONFIRMED")
+        event.add("sequence", 1 if closed else 0)
+        event.add("summary", one_line(summary % {"bill": title, "outcome": outcome}))
         event.add("description", description)
         event.add("url", url)
-        event.add("transp", "TRANSPARENT")
+        events.append(event)
+    if closed and window.closed_on is not None:
+        # The outcome on the day it happened, in place of the deadlines.
+        event = _all_day_event(window, window.closed_on)
+        event.add("uid", f"signing-window-{window.pk}-outcome@{host}")
+        event.add("status", "CONFIRMED")
+        event.add("summary", one_line(f"{capfirst(outcome)}: {title}"))
+        event.add("description", description)
+        event.add("url", url)
         events.append(event)
     return events
+
+
+def _all_day_event(window: SigningWindow, day: dt.date) -> icalendar.Event:
+    event = icalendar.Event()
+    # DTSTAMP and LAST-MODIFIED: when the window last changed (RFC 5545 §3.8.7.2 allows the
+    # time the information was last revised), so that an unchanged calendar is byte for byte
+    # the same and its ETag holds.
+    event.add("dtstamp", window.updated_at)
+    event.add("last-modified", window.updated_at)
+    # All-day: a deadline is a date in the jurisdiction's own calendar.
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def _calendar_response(
@@ -138,7 +226,10 @@ def _calendar_response(
     for window in windows:
         for event in _window_events(request, window):
             calendar.add_component(event)
-    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    # Polled hourly: an unchanged calendar is answered 304 (ETag and Last-Modified).
+    last_modified = max((w.updated_at for w in windows), default=None)
+    return conditional_response(request, response, last_modified=last_modified)
 
 
 @require_safe

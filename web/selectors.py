@@ -352,11 +352,18 @@ def bill_modified_at(*, bill: Bill, detail: BillDetail) -> dt.datetime:
     return max(times)
 
 
-def event_list_feed(*, bill: Bill | None = None, limit: int = FEED_ITEMS) -> list[Event]:
+def event_list_feed(
+    *,
+    bill: Bill | None = None,
+    jurisdiction: Jurisdiction | None = None,
+    limit: int = FEED_ITEMS,
+) -> list[Event]:
     """The latest public events (the feed of changes), newest change first; two queries."""
     events = Event.objects.public().select_related("bill", "chamber").prefetch_related("sources")
     if bill is not None:
         events = events.filter(bill=bill)
+    if jurisdiction is not None:
+        events = events.filter(bill__jurisdiction=jurisdiction)
     return list(events.order_by("-updated_at", "-id")[:limit])
 
 

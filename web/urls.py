@@ -21,6 +21,11 @@ urlpatterns = [
     path("feeds/changes.atom", feed_limit(feeds.ChangesFeed()), name="feed"),
     path("feeds/deadlines.ics", feed_limit(feeds.calendar_all), name="calendar"),
     path(
+        "feeds/<slug:code>/changes.atom",
+        feed_limit(feeds.JurisdictionChangesFeed()),
+        name="jurisdiction_feed",
+    ),
+    path(
         "feeds/<slug:code>/deadlines.ics",
         feed_limit(feeds.calendar_jurisdiction),
         name="jurisdiction_calendar",

@@ -46,10 +46,9 @@ class Conditional:
         if response.status_code != 200 or request.method not in ("GET", "HEAD"):
             return response
         response.render()
-        modified = self.last_modified(response.data)
-        # HTTP dates have whole seconds.
-        timestamp = int(modified.timestamp()) if modified is not None else None
-        return conditional_response(request, response, last_modified=timestamp)
+        return conditional_response(
+            request, response, last_modified=self.last_modified(response.data)
+        )
 
 
 class Pages(PageNumberPagination):

@@ -36,6 +36,24 @@ def date_precise(value: dt.date | None, precision: str = DatePrecision.DAY) -> s
     return formats.date_format(value, "DATE_FORMAT")
 
 
+def date_iso(value: dt.date | None, precision: str = DatePrecision.DAY) -> str:
+    """The machine-readable form of a date at its precision ("2025-12" for a month), or "" when
+    unknown: HTML's <time datetime> accepts a month string, and must not be given an invented
+    day or an empty value (HTML Living Standard §4.5.14, "valid month string")."""
+    if value is None or precision == DatePrecision.UNKNOWN:
+        return ""
+    if precision == DatePrecision.MONTH:
+        return value.strftime("%Y-%m")
+    return value.isoformat()
+
+
+@register.inclusion_tag("components/date.html")
+def date_element(value: dt.date | None, precision: str = DatePrecision.DAY) -> dict[str, str]:
+    """`{% date_element event.date event.date_precision %}`: a <time> with a valid datetime, or a
+    plain <span> where the source gives no date."""
+    return {"iso": date_iso(value, precision), "text": date_precise(value, precision)}
+
+
 @register.simple_tag
 def unprefixed_path(request: HttpRequest) -> str:
     """The current URL without its language prefix, for the language switcher's `next`.
