@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from bills.models import Bill, Event, SigningRule, SigningWindow
 from events.enqueue import deliveries_enqueue
-from events.models import Alert, Delivery, Subscription
+from events.models import Alert, Delivery, Subscription, Webhook
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ def _tables() -> dict[str, str]:
         "bill": Bill._meta.db_table,
         "sub": Subscription._meta.db_table,
         "delivery": Delivery._meta.db_table,
+        "webhook": Webhook._meta.db_table,
     }
 
 
@@ -84,7 +85,8 @@ def _insert_window_alerts(
 
 def _fan_out(*, where: str, params: list, stamp: Any) -> int:
     """One Delivery per alert (selected by `where` on `a`) and confirmed subscriber: to the bill,
-    or to its jurisdiction unless the same address also follows the bill (one mail, not two)."""
+    or to its jurisdiction unless the same address also follows the bill (one mail, not two);
+    and one per active webhook of the bill, its jurisdiction, or everything."""
     tables = _tables()
     select_bill = (
         "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
@@ -109,9 +111,19 @@ def _fan_out(*, where: str, params: list, stamp: Any) -> int:
         + select_jurisdiction
         + ") AS fan WHERE true ON CONFLICT DO NOTHING"
     ).format(stamp="%s", **tables)
+    hooks = (
+        "INSERT INTO {delivery} (alert_id, webhook_id, status, attempts, last_error, "  # noqa: S608
+        "message_id, created_at) SELECT a.id, h.id, 'pending', 0, '', '', %s FROM {alert} a "
+        "JOIN {bill} b ON b.id = a.bill_id "
+        "JOIN {webhook} h ON (h.bill_id = a.bill_id OR h.jurisdiction_id = b.jurisdiction_id "
+        "OR (h.bill_id IS NULL AND h.jurisdiction_id IS NULL)) "
+        "WHERE h.status = 'active' AND " + where + " ORDER BY a.id, h.id ON CONFLICT DO NOTHING"
+    ).format(**tables)
     with connection.cursor() as cursor:
         cursor.execute(sql, [stamp, *params, stamp, *params])
-        return max(cursor.rowcount, 0)
+        count = max(cursor.rowcount, 0)
+        cursor.execute(hooks, [stamp, *params])
+        return count + max(cursor.rowcount, 0)
 
 
 @transaction.atomic
