@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events.alerts import deadlines_scan
-from events.delivery import MAX_ATTEMPTS, delivery_send, outbox_due
+from events.delivery import MAX_ATTEMPTS, SWEEP_GRACE, delivery_send, outbox_due
 from events.models import Alert, Delivery, Webhook
 from events.tasks import sweep_outbox
 from events.webhook_mail import webhook_disabled_notice_send
@@ -288,3 +288,34 @@ def test_the_register_command_prints_the_secret_once_and_not_the_url(
         "webhook_register", url=receiver.url, owner_email="a@b.org", dry_run=True, stdout=out
     )
     assert Webhook.objects.count() == 1 and "Dry run" in out.getvalue()
+
+
+def test_the_challenge_and_the_owners_notice_are_published_and_swept_like_mail(
+    kz_record: KzRecord, receiver, allow_local, eager, django_capture_on_commit_callbacks
+):
+    # Published after commit: the task challenges the URL at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        published = webhook_register(owner_email="ops@example.org", target_url=receiver.url)
+    published.refresh_from_db()
+    assert published.status == Webhook.Status.ACTIVE
+    # A lost publish (the callback never runs): the sweeper challenges it after the grace.
+    lost = webhook_register(owner_email="ops@example.org", target_url=receiver.url)
+    assert sweep_outbox.apply().get() == 0  # still fresh: left to its own task
+    Webhook.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - SWEEP_GRACE - datetime.timedelta(seconds=1)
+    )
+    assert sweep_outbox.apply().get() == 1
+    lost.refresh_from_db()
+    assert lost.status == Webhook.Status.ACTIVE
+    # A disabled webhook whose owner's mail was lost: the sweeper sends it, once.
+    allow_local.WEBHOOK_MAX_FAILURES = 1
+    receiver.statuses = [500]
+    approve(kz_record, D(2025, 12, 18))
+    delivery = Delivery.objects.get(webhook=lost)
+    assert delivery_send(delivery_id=delivery.pk).status == "cancelled"
+    Webhook.objects.filter(pk=lost.pk).update(
+        disabled_at=timezone.now() - SWEEP_GRACE - datetime.timedelta(seconds=1)
+    )
+    assert sweep_outbox.apply().get() == 1
+    assert sweep_outbox.apply().get() == 0
+    assert [m.to for m in mail.outbox] == [["ops@example.org"]]
