@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from bills.models import Bill, Event, SigningRule, SigningWindow
@@ -86,20 +86,22 @@ def _insert_window_alerts(
 def _fan_out(*, where: str, params: list, stamp: Any) -> int:
     """One Delivery per alert (selected by `where` on `a`) and confirmed subscriber: to the bill,
     or to its jurisdiction unless the same address also follows the bill (one mail, not two);
-    and one per active webhook of the bill, its jurisdiction, or everything."""
+    and one per active webhook of the bill, its jurisdiction, or everything. A 'record changed'
+    alert goes to webhooks only."""
     tables = _tables()
     select_bill = (
         "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
         "'' AS last_error, '' AS message_id, {stamp} AS created_at FROM {alert} a "
         "JOIN {sub} s ON s.bill_id = a.bill_id "
-        "WHERE s.status = 'confirmed' AND " + where
+        "WHERE s.status = 'confirmed' AND a.kind <> 'record-changed' AND " + where
     )
     select_jurisdiction = (
         "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
         "'' AS last_error, '' AS message_id, {stamp} AS created_at FROM {alert} a "
         "JOIN {bill} b ON b.id = a.bill_id "
         "JOIN {sub} s ON s.jurisdiction_id = b.jurisdiction_id "
-        "WHERE s.status = 'confirmed' AND " + where + " AND NOT EXISTS ("
+        "WHERE s.status = 'confirmed' AND a.kind <> 'record-changed' AND " + where + " AND "
+        "NOT EXISTS ("
         "SELECT 1 FROM {sub} s2 WHERE s2.bill_id = a.bill_id AND s2.email = s.email "
         "AND s2.status = 'confirmed')"
     )
@@ -207,6 +209,24 @@ def alert_raise_for_event(*, event: Event) -> Alert | None:
         if cursor.rowcount != 1:
             return None  # raised before
     alert = Alert.objects.get(kind=Alert.Kind.NEW_ACTION, event=event)
+    if _fan_out(where="a.id = %s", params=[alert.pk], stamp=stamp):
+        deliveries_enqueue(list(alert.deliveries.values_list("id", flat=True)))
+    return alert
+
+
+@transaction.atomic
+def alert_raise_for_record_change(*, bill: Bill) -> Alert | None:
+    """Raise a 'record changed' alert for the bill's webhooks: its derived status, dates or
+    windows moved. Called by the record's signal in the transaction of the change (so a change
+    rolled back raises nothing); webhooks only, and only if an active one follows the bill (the
+    row exists to carry their deliveries). Returns None when none does."""
+    followers = Webhook.objects.filter(status=Webhook.Status.ACTIVE).filter(
+        Q(bill=bill) | Q(jurisdiction_id=bill.jurisdiction_id) | Q(bill=None, jurisdiction=None)
+    )
+    if not followers.exists():
+        return None
+    alert = Alert.objects.create(kind=Alert.Kind.RECORD_CHANGED, bill=bill)
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     if _fan_out(where="a.id = %s", params=[alert.pk], stamp=stamp):
         deliveries_enqueue(list(alert.deliveries.values_list("id", flat=True)))
     return alert

@@ -17,6 +17,8 @@ class Alert(models.Model):
         WINDOW_THRESHOLD = "window-threshold", _("signing window closing")
         WINDOW_OVERDUE = "window-overdue", _("signing deadline passed")
         NEW_ACTION = "new-action", _("new action or vote")
+        # For webhooks only: the bill's derived status, dates or windows moved.
+        RECORD_CHANGED = "record-changed", _("record changed")
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="alerts")
@@ -60,7 +62,13 @@ class Alert(models.Model):
                     threshold_days__isnull=True,
                     event__isnull=True,
                 )
-                | Q(kind="new-action", window__isnull=True, event__isnull=False),
+                | Q(kind="new-action", window__isnull=True, event__isnull=False)
+                | Q(
+                    kind="record-changed",
+                    window__isnull=True,
+                    threshold_days__isnull=True,
+                    event__isnull=True,
+                ),
                 name="alert_kind_fields_coherent",
             ),
         ]

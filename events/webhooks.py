@@ -208,6 +208,8 @@ def alert_payload(alert: Alert, *, delivery_key: str) -> dict:
             "identifier": bill.identifier,
             "title": bill.title,
             "status": bill.status,
+            "introduced_on": _date(bill.introduced_on),
+            "last_action_on": _date(bill.last_action_on),
             "jurisdiction": bill.jurisdiction.code,
             "url": bill_url,
         },
@@ -215,6 +217,9 @@ def alert_payload(alert: Alert, *, delivery_key: str) -> dict:
         "event": None,
     }
     window = alert.window
+    if window is None and alert.kind == Alert.Kind.RECORD_CHANGED:
+        # Where the bill's window stands after the change (the latest, open or closed).
+        window = bill.windows.order_by("-id").first()
     if window is not None:
         payload["window"] = {
             "status": window.status,

@@ -94,7 +94,7 @@ def test_an_alert_is_posted_signed_retried_after_a_failure_and_never_twice(
     webhook = active_webhook(receiver, bill=kz_record.bill)
     receiver.statuses = [500]  # the receiver fails once, then accepts
     approve(kz_record, D(2025, 12, 18))  # the Senate's approval: a 'new action' alert
-    delivery = Delivery.objects.get(webhook=webhook)
+    delivery = Delivery.objects.get(webhook=webhook, alert__kind=Alert.Kind.NEW_ACTION)
     assert delivery.subscription is None and delivery.alert.kind == Alert.Kind.NEW_ACTION
 
     now = timezone.now()
@@ -177,7 +177,7 @@ def test_repeated_failures_disable_the_webhook_and_mail_its_owner(
     webhook = active_webhook(receiver, bill=kz_record.bill, language="ru")
     receiver.statuses = [503] * 10
     approve(kz_record, D(2025, 12, 18))
-    delivery = Delivery.objects.get(webhook=webhook)
+    delivery = Delivery.objects.get(webhook=webhook, alert__kind=Alert.Kind.NEW_ACTION)
     now = timezone.now()
     for attempt in (1, 2):
         assert delivery_send(delivery_id=delivery.pk, now=now).status == "retry"
@@ -199,8 +199,9 @@ def test_repeated_failures_disable_the_webhook_and_mail_its_owner(
     assert receiver.url in notice.body and "3" in notice.body
     assert notice.subject != "Your bill-tracker webhook was disabled"  # Russian
     # A disabled webhook gets no new deliveries.
+    before = Delivery.objects.filter(webhook=webhook).count()
     act(kz_record, "executive-receipt", D(2025, 12, 22))
-    assert Delivery.objects.filter(webhook=webhook).count() == 1
+    assert Delivery.objects.filter(webhook=webhook).count() == before
     # Neither the URL nor the owner's address in any log line.
     for record in caplog.records:
         text = record.getMessage()
@@ -234,7 +235,7 @@ def test_a_target_that_turns_private_is_refused_at_send_time(
     """Checked again at every request: a name may resolve elsewhere after registration."""
     webhook = active_webhook(receiver, bill=kz_record.bill)
     approve(kz_record, D(2025, 12, 18))
-    delivery = Delivery.objects.get(webhook=webhook)
+    delivery = Delivery.objects.get(webhook=webhook, alert__kind=Alert.Kind.NEW_ACTION)
     allow_local.WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
     assert delivery_send(delivery_id=delivery.pk).status == "retry"
     delivery.refresh_from_db()
@@ -246,7 +247,7 @@ def test_redirects_are_not_followed(kz_record: KzRecord, receiver, allow_local):
     webhook = active_webhook(receiver, bill=kz_record.bill)
     receiver.statuses = [302]
     approve(kz_record, D(2025, 12, 18))
-    delivery = Delivery.objects.get(webhook=webhook)
+    delivery = Delivery.objects.get(webhook=webhook, alert__kind=Alert.Kind.NEW_ACTION)
     assert delivery_send(delivery_id=delivery.pk).status == "retry"
     delivery.refresh_from_db()
     assert delivery.last_error == "HTTP 302"
@@ -257,7 +258,7 @@ def test_a_dead_receiver_is_retried_then_given_up(kz_record: KzRecord, receiver,
     allow_local.WEBHOOK_MAX_FAILURES = 100
     webhook = active_webhook(receiver, bill=kz_record.bill)
     approve(kz_record, D(2025, 12, 18))
-    delivery = Delivery.objects.get(webhook=webhook)
+    delivery = Delivery.objects.get(webhook=webhook, alert__kind=Alert.Kind.NEW_ACTION)
     Webhook.objects.filter(pk=webhook.pk).update(target_url="http://127.0.0.1:9/nobody")
     now = timezone.now()
     for _attempt in range(MAX_ATTEMPTS):
@@ -311,7 +312,7 @@ def test_the_challenge_and_the_owners_notice_are_published_and_swept_like_mail(
     allow_local.WEBHOOK_MAX_FAILURES = 1
     receiver.statuses = [500]
     approve(kz_record, D(2025, 12, 18))
-    delivery = Delivery.objects.get(webhook=lost)
+    delivery = Delivery.objects.get(webhook=lost, alert__kind=Alert.Kind.NEW_ACTION)
     assert delivery_send(delivery_id=delivery.pk).status == "cancelled"
     Webhook.objects.filter(pk=lost.pk).update(
         disabled_at=timezone.now() - SWEEP_GRACE - datetime.timedelta(seconds=1)
@@ -319,3 +320,39 @@ def test_the_challenge_and_the_owners_notice_are_published_and_swept_like_mail(
     assert sweep_outbox.apply().get() == 1
     assert sweep_outbox.apply().get() == 0
     assert [m.to for m in mail.outbox] == [["ops@example.org"]]
+
+
+def test_a_record_change_is_posted_to_webhooks_only(kz_record: KzRecord, receiver, allow_local):
+    """The Senate's approval moves the bill's status and opens its window: besides the 'new
+    action' alert, a 'record changed' one, for webhooks (subscribers get no mail of it)."""
+    subscribe("reader@example.org", bill=kz_record.bill)
+    webhook = active_webhook(receiver, jurisdiction=kz_record.bill.jurisdiction)
+    approve(kz_record, D(2025, 12, 18))
+    changed = Alert.objects.get(kind=Alert.Kind.RECORD_CHANGED)
+    [delivery] = changed.deliveries.all()
+    assert delivery.webhook == webhook and delivery.subscription is None
+    assert delivery_send(delivery_id=delivery.pk).status == "sent"
+    [request] = receiver.deliveries
+    payload = request.json
+    assert payload["type"] == "record-changed" and request.signed_by(webhook.secret)
+    kz_record.bill.refresh_from_db()
+    assert payload["bill"]["status"] == kz_record.bill.status
+    assert payload["bill"]["last_action_on"] == "2025-12-18"
+    assert payload["window"]["status"] == "open"
+    assert payload["window"]["closes_earliest"] == "2026-01-18"
+    # The mail subscriber has the 'new action' delivery only.
+    kinds = set(
+        Delivery.objects.filter(subscription__isnull=False).values_list("alert__kind", flat=True)
+    )
+    assert kinds == {Alert.Kind.NEW_ACTION}
+
+
+def test_no_record_changed_alert_without_a_webhook_or_for_an_internal_note(
+    kz_record: KzRecord, receiver, allow_local
+):
+    approve(kz_record, D(2025, 12, 18))
+    assert not Alert.objects.filter(kind=Alert.Kind.RECORD_CHANGED).exists()
+    active_webhook(receiver, bill=kz_record.bill)
+    # An internal note moves no public fact: nothing is raised, nothing is told.
+    act(kz_record, "executive-receipt", D(2025, 12, 20), visibility="internal", sources=[])
+    assert not Alert.objects.filter(kind=Alert.Kind.RECORD_CHANGED).exists()
