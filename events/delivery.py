@@ -15,6 +15,7 @@ import contextlib
 import datetime
 import logging
 import smtplib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import make_msgid
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -49,6 +50,9 @@ MAX_RETRY_DELAY = datetime.timedelta(minutes=30)
 # The sweeper leaves fresh deliveries to the task enqueued on commit.
 SWEEP_GRACE = datetime.timedelta(minutes=2)
 SWEEP_BATCH = 1000
+# Seconds of webhook requests one batch may spend (each may take WEBHOOK_TIMEOUT and more); the
+# rest of the batch is handed back, its attempt uncounted, well before the task's time limit.
+WEBHOOK_BATCH_BUDGET = 120.0
 
 
 def batches(ids: Sequence[int]) -> list[list[int]]:
@@ -151,6 +155,7 @@ def deliveries_send(
     )
     outcomes: dict[int, Outcome] = {}
     sendable = []
+    started = time.monotonic()
     for delivery in deliveries:
         if delivery.attempts > MAX_ATTEMPTS:
             # Claimed again and again without ever finishing (a worker dying mid-send, a bug in
@@ -158,7 +163,10 @@ def deliveries_send(
             _finish(delivery, status=Delivery.Status.FAILED, last_error="gave up: never completed")
             outcomes[delivery.pk] = Outcome("failed")
         elif delivery.webhook is not None:
-            outcomes[delivery.pk] = _webhook_send(delivery, now)
+            if time.monotonic() - started > WEBHOOK_BATCH_BUDGET:
+                outcomes[delivery.pk] = _release(delivery)
+            else:
+                outcomes[delivery.pk] = _webhook_send(delivery, now)
         elif delivery.subscription is None or (
             delivery.subscription.status != Subscription.Status.CONFIRMED
         ):
@@ -217,6 +225,15 @@ def _webhook_send(delivery: Delivery, now: datetime.datetime) -> Outcome:
     _mark_sent(delivery)
     webhook_attempt_succeeded(webhook_id=webhook.pk)
     return Outcome("sent")
+
+
+def _release(delivery: Delivery) -> Outcome:
+    """Hand a claimed delivery back, due now and its attempt uncounted: the batch ran out of
+    time on slow receivers before reaching it."""
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
+        attempts=F("attempts") - 1, next_attempt_at=timezone.now()
+    )
+    return Outcome("retry", retry_in=datetime.timedelta(0))
 
 
 def _mark_sent(delivery: Delivery) -> None:

@@ -356,3 +356,25 @@ def test_no_record_changed_alert_without_a_webhook_or_for_an_internal_note(
     # An internal note moves no public fact: nothing is raised, nothing is told.
     act(kz_record, "executive-receipt", D(2025, 12, 20), visibility="internal", sources=[])
     assert not Alert.objects.filter(kind=Alert.Kind.RECORD_CHANGED).exists()
+
+
+def test_a_batch_out_of_time_hands_its_webhooks_back_uncounted(
+    kz_record: KzRecord, receiver, allow_local, monkeypatch
+):
+    """Slow receivers cannot hold a batch past the task's time limit: what the batch did not
+    reach is handed back, due now, its attempt not counted."""
+    from events import delivery as outbox
+
+    webhook = active_webhook(receiver, bill=kz_record.bill)
+    approve(kz_record, D(2025, 12, 18))
+    ids = list(Delivery.objects.filter(webhook=webhook).values_list("id", flat=True))
+    monkeypatch.setattr(outbox, "WEBHOOK_BATCH_BUDGET", -1.0)
+    outcomes = outbox.deliveries_send(delivery_ids=ids)
+    assert {o.status for o in outcomes.values()} == {"retry"}
+    assert receiver.deliveries == []
+    assert set(Delivery.objects.filter(pk__in=ids).values_list("attempts", flat=True)) == {0}
+    assert set(outbox_due(now=timezone.now())) >= set(ids)
+    monkeypatch.setattr(outbox, "WEBHOOK_BATCH_BUDGET", 120.0)
+    outcomes = outbox.deliveries_send(delivery_ids=ids)
+    assert {o.status for o in outcomes.values()} == {"sent"}
+    assert len(receiver.deliveries) == len(ids) == 2
