@@ -378,3 +378,52 @@ def test_a_batch_out_of_time_hands_its_webhooks_back_uncounted(
     outcomes = outbox.deliveries_send(delivery_ids=ids)
     assert {o.status for o in outcomes.values()} == {"sent"}
     assert len(receiver.deliveries) == len(ids) == 2
+
+
+def _https_receiver(tmp_path, name: str):
+    """The local receiver behind TLS, with a self-signed certificate for `name`."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", f"/CN={name}"),
+            *("-addext", f"subjectAltName=DNS:{name}"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    hooks, server = local.start()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    port = server.server_address[1]
+    hooks.url = f"https://localhost:{port}/hooks/tracker"
+    return hooks, server, cert
+
+
+@pytest.mark.parametrize(("name", "ok"), [("localhost", True), ("someone-else.test", False)])
+def test_https_is_pinned_to_the_checked_address_and_verified_for_the_host_name(
+    kz_record: KzRecord, allow_local, tmp_path, monkeypatch, name, ok
+):
+    """The request goes to the address that was checked (127.0.0.1 here) while TLS verifies the
+    certificate for the URL's host name: a certificate for another name is refused."""
+    hooks, server, cert = _https_receiver(tmp_path, name)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust this one self-signed certificate
+    try:
+        webhook = webhook_register(owner_email="ops@example.org", target_url=hooks.url)
+        if ok:
+            assert webhook_challenge(webhook_id=webhook.pk) == "active"
+            assert hooks.requests[0].headers["Host"] == f"localhost:{server.server_address[1]}"
+        else:
+            with pytest.raises(ChallengeFailed, match="SSLError"):
+                webhook_challenge(webhook_id=webhook.pk)
+            assert hooks.requests == []
+    finally:
+        server.shutdown()
+        server.server_close()
