@@ -270,6 +270,26 @@ class Webhook(models.Model):
                 condition=Q(language__in=["en", "ru", "kk"]), name="webhook_language_valid"
             ),
             models.CheckConstraint(condition=~Q(secret=""), name="webhook_has_secret"),
+            # One live registration per URL and scope (a second would double every delivery);
+            # a disabled one may be registered anew.
+            models.UniqueConstraint(
+                fields=["target_url", "bill"],
+                condition=Q(bill__isnull=False) & ~Q(status="disabled"),
+                name="webhook_unique_bill",
+                violation_error_message=_("This URL is already registered for this scope."),
+            ),
+            models.UniqueConstraint(
+                fields=["target_url", "jurisdiction"],
+                condition=Q(jurisdiction__isnull=False) & ~Q(status="disabled"),
+                name="webhook_unique_jurisdiction",
+                violation_error_message=_("This URL is already registered for this scope."),
+            ),
+            models.UniqueConstraint(
+                fields=["target_url"],
+                condition=Q(bill__isnull=True, jurisdiction__isnull=True) & ~Q(status="disabled"),
+                name="webhook_unique_everything",
+                violation_error_message=_("This URL is already registered for this scope."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="webhook_status_idx")]
 

@@ -300,7 +300,7 @@ def test_the_challenge_and_the_owners_notice_are_published_and_swept_like_mail(
     published.refresh_from_db()
     assert published.status == Webhook.Status.ACTIVE
     # A lost publish (the callback never runs): the sweeper challenges it after the grace.
-    lost = webhook_register(owner_email="ops@example.org", target_url=receiver.url)
+    lost = webhook_register(owner_email="ops@example.org", target_url=receiver.url + "?lost")
     assert sweep_outbox.apply().get() == 0  # still fresh: left to its own task
     Webhook.objects.filter(pk=lost.pk).update(
         created_at=timezone.now() - SWEEP_GRACE - datetime.timedelta(seconds=1)
@@ -427,3 +427,19 @@ def test_https_is_pinned_to_the_checked_address_and_verified_for_the_host_name(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_one_live_registration_per_url_and_scope(kz_record: KzRecord, receiver, allow_local):
+    webhook = active_webhook(receiver, bill=kz_record.bill)
+    with pytest.raises(ValidationError) as twice:
+        webhook_register(
+            owner_email="other@example.org", target_url=receiver.url, bill=kz_record.bill
+        )
+    assert twice.value.messages == ["This URL is already registered for this scope."]
+    # Another scope is another registration; so is the same one once the first is disabled.
+    webhook_register(owner_email="ops@example.org", target_url=receiver.url)
+    Webhook.objects.filter(pk=webhook.pk).update(
+        status=Webhook.Status.DISABLED, disabled_at=timezone.now()
+    )
+    webhook_register(owner_email="ops@example.org", target_url=receiver.url, bill=kz_record.bill)
+    assert Webhook.objects.count() == 3
