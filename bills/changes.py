@@ -5,7 +5,8 @@ rule) ends in `record_changed`, in its own transaction: `bill_derive` reads the 
 runs the one derivation (bills.derivation.derive), refuses the change with the broken truth
 rules' messages, and writes the bill's status and dates and its signing windows. Then the
 actions that have just become public are announced (bills.signals.actions_published), for the
-alerting app to tell subscribers.
+alerting app to tell subscribers, and so are the derived facts that moved
+(bills.signals.facts_changed), for its webhooks.
 
 Inside `record_batch()` (one admin page with its inlines, one seed run) the derivation runs once
 per bill when the batch ends, so the page is judged as a whole rather than form by form, and an
@@ -29,7 +30,7 @@ from bills.deadlines import Bounds
 from bills.derivation import ActionFact, Cycle, Derivation, derive
 from bills.models import Bill, Event, Jurisdiction, SigningRule, SigningWindow
 from bills.rules import rule_in_force, window_compute
-from bills.signals import actions_published
+from bills.signals import actions_published, facts_changed
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,12 @@ def record_changed(*, bill: Bill, published: Iterable[Event] = ()) -> None:
 
 
 def _derive_and_announce(bill: Bill, published_ids: Sequence[int]) -> None:
+    before = _public_facts(bill)
     bill = bill_derive(bill=bill)
+    after = _public_facts(bill)
+    changed = [name for name in after if after[name] != before[name]]
+    if changed:
+        facts_changed.send(sender=Bill, bill=bill, changed=changed)
     if not published_ids:
         return
     # Only what is still a public legislative action by now (a batch may have changed it).
@@ -148,6 +154,28 @@ def bill_derive(*, bill: Bill) -> Bill:
         bill.save(update_fields=[*changed, "updated_at"])
     windows_sync(bill=bill, cycles=result.cycles)
     return bill
+
+
+WINDOW_FACTS = ("status", "triggered_earliest", "received_on", "closes_earliest", "closes_latest")
+
+
+def _public_facts(bill: Bill) -> dict[str, Any]:
+    """What the derivation stores, as stored now (read from the database, not the instance):
+    the bill's status and dates, and its windows. Locks the bill's row first, as bill_derive
+    does, so that no concurrent change lands between this reading and the derivation."""
+    rows = Bill.objects.select_for_update().filter(pk=bill.pk)
+    status, introduced_on, last_action_on = rows.values_list(
+        "status", "introduced_on", "last_action_on"
+    )[0]
+    windows = list(
+        SigningWindow.objects.filter(bill_id=bill.pk).order_by("id").values_list(*WINDOW_FACTS)
+    )
+    return {
+        "status": status,
+        "introduced_on": introduced_on,
+        "last_action_on": last_action_on,
+        "windows": windows,
+    }
 
 
 def windows_sync(*, bill: Bill, cycles: Sequence[Cycle]) -> SigningWindow | None:

@@ -10,3 +10,8 @@ from django.dispatch import Signal
 # kwargs: bill (Bill), events (list[Event]): legislative actions that have just become public
 # (recorded public, or made public), each to be announced once.
 actions_published = Signal()
+
+# kwargs: bill (Bill), changed (list[str]): the derived public facts that this change moved, of
+# "status", "introduced_on", "last_action_on", "windows". The derivation reads public actions
+# only, so a change to internal events never sends this.
+facts_changed = Signal()

@@ -3,17 +3,20 @@
 Alerts and deliveries are written by the alerting code alone, and never deleted here: a deleted
 delivery would be created again by the next fan-out, and its mail sent twice. Subscriber e-mail
 addresses never appear in changelists; only superusers can see or search them, on the change
-page. A subscription can be deleted (an erasure request), through its service.
+page. A subscription can be deleted (an erasure request), through its service. Webhooks are
+the same: their URL and owner's address are shown to superusers only, their secret to nobody
+(it was shown once, at registration: `manage.py webhook_register`); they can be deleted.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from events.models import Alert, Delivery, Subscription
+from events.models import Alert, Delivery, Subscription, Webhook
 from events.subscriptions import subscription_delete
+from events.webhooks import webhook_delete
 
-SUBSCRIBER_FIELDS = frozenset({"email"})
+SUBSCRIBER_FIELDS = frozenset({"email", "owner_email", "target_url", "secret"})
 
 
 class SubscriberFieldsForSuperusersMixin:
@@ -90,15 +93,64 @@ class SubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             subscription_delete(subscription=subscription)
 
 
+@admin.register(Webhook)
+class WebhookAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A webhook's URL and owner are subscriber identity: superusers only; the secret: nobody."""
+
+    list_display = ["__str__", "bill", "jurisdiction", "status", "consecutive_failures"]
+    list_filter = ["status", "jurisdiction"]
+    list_select_related = ["bill", "jurisdiction"]
+    date_hierarchy = "created_at"
+
+    def get_search_fields(self, request):
+        if request.user.is_superuser:
+            return ["owner_email", "target_url"]
+        return ["bill__title", "bill__short_title"]
+
+    def get_fields(self, request, obj=None):
+        fields = [
+            "bill",
+            "jurisdiction",
+            "language",
+            "status",
+            "consecutive_failures",
+            "challenge_attempts",
+            "created_at",
+            "confirmed_at",
+            "disabled_at",
+        ]
+        identity = ["owner_email", "target_url"] if request.user.is_superuser else []
+        return identity + fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def delete_model(self, request, obj):
+        webhook_delete(webhook=obj)
+
+    def delete_queryset(self, request, queryset):
+        for webhook in queryset:
+            webhook_delete(webhook=webhook)
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(WrittenByTheOutboxMixin, admin.ModelAdmin):
-    list_display = ["__str__", "alert", "subscription", "status", "attempts", "sent_at"]
+    list_display = [
+        "__str__",
+        "alert",
+        "subscription",
+        "webhook",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
     list_filter = ["status", "alert__kind"]
     search_fields = ["alert__bill__title", "last_error"]
-    list_select_related = ["alert", "alert__bill", "subscription"]
+    list_select_related = ["alert", "alert__bill", "subscription", "webhook"]
     readonly_fields = [
         "alert",
         "subscription",
+        "webhook",
         "status",
         "attempts",
         "next_attempt_at",

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from bills.models import Bill, Event, SigningRule, SigningWindow
 from events.enqueue import deliveries_enqueue
-from events.models import Alert, Delivery, Subscription
+from events.models import Alert, Delivery, Subscription, Webhook
 
 
 @dataclass
@@ -56,6 +56,7 @@ def _tables() -> dict[str, str]:
         "bill": Bill._meta.db_table,
         "sub": Subscription._meta.db_table,
         "delivery": Delivery._meta.db_table,
+        "webhook": Webhook._meta.db_table,
     }
 
 
@@ -83,20 +84,23 @@ def _insert_window_alerts(
 
 def _fan_out(*, where: str, params: list, stamp: Any) -> int:
     """One Delivery per alert (selected by `where` on `a`) and confirmed subscriber: to the bill,
-    or to its jurisdiction unless the same address also follows the bill (one mail, not two)."""
+    or to its jurisdiction unless the same address also follows the bill (one mail, not two);
+    and one per active webhook of the bill, its jurisdiction, or everything. A 'record changed'
+    alert goes to webhooks only."""
     tables = _tables()
     select_bill = (
         "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
         "'' AS last_error, '' AS message_id, {stamp} AS created_at FROM {alert} a "
         "JOIN {sub} s ON s.bill_id = a.bill_id "
-        "WHERE s.status = 'confirmed' AND " + where
+        "WHERE s.status = 'confirmed' AND a.kind <> 'record-changed' AND " + where
     )
     select_jurisdiction = (
         "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
         "'' AS last_error, '' AS message_id, {stamp} AS created_at FROM {alert} a "
         "JOIN {bill} b ON b.id = a.bill_id "
         "JOIN {sub} s ON s.jurisdiction_id = b.jurisdiction_id "
-        "WHERE s.status = 'confirmed' AND " + where + " AND NOT EXISTS ("
+        "WHERE s.status = 'confirmed' AND a.kind <> 'record-changed' AND " + where + " AND "
+        "NOT EXISTS ("
         "SELECT 1 FROM {sub} s2 WHERE s2.bill_id = a.bill_id AND s2.email = s.email "
         "AND s2.status = 'confirmed')"
     )
@@ -108,9 +112,19 @@ def _fan_out(*, where: str, params: list, stamp: Any) -> int:
         + select_jurisdiction
         + ") AS fan WHERE true ON CONFLICT DO NOTHING"
     ).format(stamp="%s", **tables)
+    hooks = (
+        "INSERT INTO {delivery} (alert_id, webhook_id, status, attempts, last_error, "  # noqa: S608
+        "message_id, created_at) SELECT a.id, h.id, 'pending', 0, '', '', %s FROM {alert} a "
+        "JOIN {bill} b ON b.id = a.bill_id "
+        "JOIN {webhook} h ON (h.bill_id = a.bill_id OR h.jurisdiction_id = b.jurisdiction_id "
+        "OR (h.bill_id IS NULL AND h.jurisdiction_id IS NULL)) "
+        "WHERE h.status = 'active' AND " + where + " ORDER BY a.id, h.id ON CONFLICT DO NOTHING"
+    ).format(**tables)
     with connection.cursor() as cursor:
         cursor.execute(sql, [stamp, *params, stamp, *params])
-        return max(cursor.rowcount, 0)
+        count = max(cursor.rowcount, 0)
+        cursor.execute(hooks, [stamp, *params])
+        return count + max(cursor.rowcount, 0)
 
 
 @transaction.atomic
@@ -219,6 +233,24 @@ def alert_raise_for_event(*, event: Event) -> Alert | None:
         if cursor.rowcount != 1:
             return None  # raised before
     alert = Alert.objects.get(kind=Alert.Kind.NEW_ACTION, event=event)
+    if _fan_out(where="a.id = %s", params=[alert.pk], stamp=stamp):
+        deliveries_enqueue(list(alert.deliveries.values_list("id", flat=True)))
+    return alert
+
+
+@transaction.atomic
+def alert_raise_for_record_change(*, bill: Bill) -> Alert | None:
+    """Raise a 'record changed' alert for the bill's webhooks: its derived status, dates or
+    windows moved. Called by the record's signal in the transaction of the change (so a change
+    rolled back raises nothing); webhooks only, and only if an active one follows the bill (the
+    row exists to carry their deliveries). Returns None when none does."""
+    followers = Webhook.objects.filter(status=Webhook.Status.ACTIVE).filter(
+        Q(bill=bill) | Q(jurisdiction_id=bill.jurisdiction_id) | Q(bill=None, jurisdiction=None)
+    )
+    if not followers.exists():
+        return None
+    alert = Alert.objects.create(kind=Alert.Kind.RECORD_CHANGED, bill=bill)
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     if _fan_out(where="a.id = %s", params=[alert.pk], stamp=stamp):
         deliveries_enqueue(list(alert.deliveries.values_list("id", flat=True)))
     return alert

@@ -15,6 +15,7 @@ import contextlib
 import datetime
 import logging
 import smtplib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import make_msgid
@@ -23,14 +24,20 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from bills.models import SigningWindow
-from events.models import Alert, Delivery, Subscription
+from events.models import Alert, Delivery, Subscription, Webhook
 from events.tokens import unsubscribe_url
+from events.webhooks import (
+    NotDelivered,
+    webhook_attempt_failed,
+    webhook_attempt_succeeded,
+    webhook_post,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +50,9 @@ MAX_RETRY_DELAY = datetime.timedelta(minutes=30)
 # The sweeper leaves fresh deliveries to the task enqueued on commit.
 SWEEP_GRACE = datetime.timedelta(minutes=2)
 SWEEP_BATCH = 1000
+# Seconds of webhook requests one batch may spend (each may take WEBHOOK_TIMEOUT and more); the
+# rest of the batch is handed back, its attempt uncounted, well before the task's time limit.
+WEBHOOK_BATCH_BUDGET = 120.0
 
 
 def batches(ids: Sequence[int]) -> list[list[int]]:
@@ -57,7 +67,10 @@ class MailNotSent(Exception):
 
 
 def mail_error(exc: BaseException) -> str:
-    """What may be kept of a mail error: its class and SMTP code, not its text."""
+    """What may be kept of a mail error: its class and SMTP code, not its text (a webhook's
+    error is already reduced to its class or HTTP status)."""
+    if isinstance(exc, NotDelivered):
+        return str(exc)
     error = type(exc).__name__
     if isinstance(exc, smtplib.SMTPResponseException):
         error += f" {exc.smtp_code}"
@@ -132,19 +145,31 @@ def deliveries_send(
     deliveries = list(
         Delivery.objects.filter(pk__in=claimed)
         .select_related(
-            "subscription", "alert__bill__jurisdiction", "alert__window__rule", "alert__event"
+            "subscription",
+            "webhook",
+            "alert__bill__jurisdiction",
+            "alert__window__rule",
+            "alert__event",
         )
         .order_by("alert_id", "id")
     )
     outcomes: dict[int, Outcome] = {}
     sendable = []
+    started = time.monotonic()
     for delivery in deliveries:
         if delivery.attempts > MAX_ATTEMPTS:
             # Claimed again and again without ever finishing (a worker dying mid-send, a bug in
             # the template): stop handing it out.
             _finish(delivery, status=Delivery.Status.FAILED, last_error="gave up: never completed")
             outcomes[delivery.pk] = Outcome("failed")
-        elif delivery.subscription.status != Subscription.Status.CONFIRMED:
+        elif delivery.webhook is not None:
+            if time.monotonic() - started > WEBHOOK_BATCH_BUDGET:
+                outcomes[delivery.pk] = _release(delivery)
+            else:
+                outcomes[delivery.pk] = _webhook_send(delivery, now)
+        elif delivery.subscription is None or (
+            delivery.subscription.status != Subscription.Status.CONFIRMED
+        ):
             _finish(delivery, status=Delivery.Status.CANCELLED)
             outcomes[delivery.pk] = Outcome("cancelled")
         else:
@@ -175,17 +200,46 @@ def deliveries_send(
                 for rest in sendable[position:]:
                     outcomes[rest.pk] = _failed(rest, exc, now)
                 break
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.SENT,
-                sent_at=timezone.now(),
-                next_attempt_at=None,
-                last_error="",
-            )
+            _mark_sent(delivery)
             outcomes[delivery.pk] = Outcome("sent")
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             smtp.close()
     return outcomes
+
+
+def _webhook_send(delivery: Delivery, now: datetime.datetime) -> Outcome:
+    """POST one claimed delivery to its webhook; a failure counts against the webhook."""
+    webhook = delivery.webhook
+    assert webhook is not None
+    if webhook.status != Webhook.Status.ACTIVE:
+        _finish(delivery, status=Delivery.Status.CANCELLED)
+        return Outcome("cancelled")
+    try:
+        webhook_post(delivery)
+    except NotDelivered as exc:
+        if webhook_attempt_failed(webhook_id=webhook.pk, now=now):
+            # This failure disabled the webhook and cancelled its pending deliveries.
+            return Outcome("cancelled")
+        return _failed(delivery, exc, now)
+    _mark_sent(delivery)
+    webhook_attempt_succeeded(webhook_id=webhook.pk)
+    return Outcome("sent")
+
+
+def _release(delivery: Delivery) -> Outcome:
+    """Hand a claimed delivery back, due now and its attempt uncounted: the batch ran out of
+    time on slow receivers before reaching it."""
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
+        attempts=F("attempts") - 1, next_attempt_at=timezone.now()
+    )
+    return Outcome("retry", retry_in=datetime.timedelta(0))
+
+
+def _mark_sent(delivery: Delivery) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+    )
 
 
 def _finish(delivery: Delivery, *, status: str, last_error: str = "") -> None:
@@ -237,6 +291,7 @@ class _Mails:
 
     def message(self, delivery: Delivery) -> EmailMessage:
         subscription = delivery.subscription
+        assert subscription is not None  # mail deliveries have a subscriber
         follows_jurisdiction = subscription.jurisdiction_id is not None
         key = (delivery.alert_id, subscription.language, follows_jurisdiction)
         if key not in self._rendered:
@@ -287,6 +342,7 @@ def _render(context: dict) -> tuple[str, str]:
 
 def _message(delivery: Delivery, subject: str, body: str, unsubscribe: str) -> EmailMessage:
     subscription = delivery.subscription
+    assert subscription is not None
     return EmailMessage(
         subject=subject,
         body=body,

@@ -17,6 +17,8 @@ from django.db import transaction
 SEND_DELIVERIES = "events.tasks.send_deliveries"
 SEND_CONFIRMATION = "events.tasks.send_confirmation"
 PROCESS_SUBSCRIPTION_REQUEST = "events.tasks.process_subscription_request"
+CHALLENGE_WEBHOOK = "events.tasks.challenge_webhook"
+SEND_WEBHOOK_DISABLED_NOTICE = "events.tasks.send_webhook_disabled_notice"
 
 
 def task_publish(name: str, *args: object) -> None:
@@ -50,3 +52,15 @@ def subscription_request_enqueue(request_id: int) -> None:
 def confirmation_enqueue(subscription_id: int) -> None:
     """Mail the confirmation link once the caller's transaction commits."""
     transaction.on_commit(lambda: task_publish(SEND_CONFIRMATION, subscription_id), robust=True)
+
+
+def webhook_challenge_enqueue(webhook_id: int) -> None:
+    """Put the challenge to a newly registered webhook once the caller's transaction commits."""
+    transaction.on_commit(lambda: task_publish(CHALLENGE_WEBHOOK, webhook_id), robust=True)
+
+
+def webhook_disabled_notice_enqueue(webhook_id: int) -> None:
+    """Tell a disabled webhook's owner once the caller's transaction commits."""
+    transaction.on_commit(
+        lambda: task_publish(SEND_WEBHOOK_DISABLED_NOTICE, webhook_id), robust=True
+    )

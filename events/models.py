@@ -17,6 +17,8 @@ class Alert(models.Model):
         WINDOW_THRESHOLD = "window-threshold", _("signing window closing")
         WINDOW_OVERDUE = "window-overdue", _("signing deadline passed")
         NEW_ACTION = "new-action", _("new action or vote")
+        # For webhooks only: the bill's derived status, dates or windows moved.
+        RECORD_CHANGED = "record-changed", _("record changed")
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="alerts")
@@ -60,7 +62,13 @@ class Alert(models.Model):
                     threshold_days__isnull=True,
                     event__isnull=True,
                 )
-                | Q(kind="new-action", window__isnull=True, event__isnull=False),
+                | Q(kind="new-action", window__isnull=True, event__isnull=False)
+                | Q(
+                    kind="record-changed",
+                    window__isnull=True,
+                    threshold_days__isnull=True,
+                    event__isnull=True,
+                ),
                 name="alert_kind_fields_coherent",
             ),
         ]
@@ -201,8 +209,98 @@ class Subscription(models.Model):
         return f"Subscription #{self.pk} ({self.status})"
 
 
+class Webhook(models.Model):
+    """An organisation's URL that receives alerts as signed JSON: about one bill, one
+    jurisdiction, or everything (neither set). Never shown publicly; its URL and owner are
+    subscriber identity, kept out of logs, pages and errors as addresses are.
+
+    Pending until the URL answers a challenge (events.webhooks.webhook_challenge); active ones
+    receive deliveries; disabled after repeated failures (the owner is told by mail)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting confirmation")
+        ACTIVE = "active", _("active")
+        DISABLED = "disabled", _("disabled")
+
+    owner_email = models.EmailField(validators=[validate_plain_address])
+    target_url = models.URLField(max_length=500)
+    bill = models.ForeignKey(
+        Bill, on_delete=models.CASCADE, null=True, blank=True, related_name="webhooks"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, null=True, blank=True, related_name="webhooks"
+    )
+    language = models.CharField(
+        max_length=2, choices=Subscription.Language.choices, default=Subscription.Language.EN
+    )
+    # Kept in clear because the HMAC of every body needs it; shown once, at registration.
+    secret = models.CharField(max_length=64, editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    # Attempts to put the challenge to the URL (bounded, like confirmation mails).
+    challenge_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Failed delivery attempts since the last success; reaching the limit disables the webhook.
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    # When the owner was told of the disabling; empty while that mail is owed (the sweeper
+    # sends it if its publish was lost).
+    disabled_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(bill__isnull=False, jurisdiction__isnull=False),
+                name="webhook_at_most_one_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "active", "disabled"]),
+                name="webhook_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(confirmed_at__isnull=False),
+                name="webhook_active_is_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="disabled") | Q(disabled_at__isnull=False),
+                name="webhook_disabled_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["en", "ru", "kk"]), name="webhook_language_valid"
+            ),
+            models.CheckConstraint(condition=~Q(secret=""), name="webhook_has_secret"),
+            # One live registration per URL and scope (a second would double every delivery);
+            # a disabled one may be registered anew.
+            models.UniqueConstraint(
+                fields=["target_url", "bill"],
+                condition=Q(bill__isnull=False) & ~Q(status="disabled"),
+                name="webhook_unique_bill",
+                violation_error_message=_("This URL is already registered for this scope."),
+            ),
+            models.UniqueConstraint(
+                fields=["target_url", "jurisdiction"],
+                condition=Q(jurisdiction__isnull=False) & ~Q(status="disabled"),
+                name="webhook_unique_jurisdiction",
+                violation_error_message=_("This URL is already registered for this scope."),
+            ),
+            models.UniqueConstraint(
+                fields=["target_url"],
+                condition=Q(bill__isnull=True, jurisdiction__isnull=True) & ~Q(status="disabled"),
+                name="webhook_unique_everything",
+                violation_error_message=_("This URL is already registered for this scope."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="webhook_status_idx")]
+
+    def __str__(self) -> str:
+        # No URL, no owner: __str__ ends up in logs and admin messages.
+        return f"Webhook #{self.pk} ({self.status})"
+
+
 class Delivery(models.Model):
-    """The outbox: one row per alert and subscriber. A sent delivery is never sent again."""
+    """The outbox: one row per alert and target (a mail subscriber or a webhook). A sent
+    delivery is never sent again."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -211,8 +309,12 @@ class Delivery(models.Model):
         CANCELLED = "cancelled", _("cancelled (unsubscribed)")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    # Exactly one target: the same rows, claim, retries and sweeper serve mail and webhooks.
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+        Subscription, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -230,6 +332,16 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["alert", "subscription"], name="delivery_once_per_alert_subscriber"
+            ),
+            models.UniqueConstraint(
+                fields=["alert", "webhook"],
+                condition=Q(webhook__isnull=False),
+                name="delivery_once_per_alert_webhook",
+            ),
+            models.CheckConstraint(
+                condition=Q(subscription__isnull=False, webhook__isnull=True)
+                | Q(subscription__isnull=True, webhook__isnull=False),
+                name="delivery_exactly_one_target",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "sent", "failed", "cancelled"]),

@@ -11,7 +11,7 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
-from events import alerts, delivery, subscriptions
+from events import alerts, delivery, subscriptions, webhook_mail, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,13 @@ def sweep_outbox() -> int:
     confirmations = subscriptions.confirmations_due()
     for subscription_id in confirmations:
         send_confirmation.delay(subscription_id)
-    return len(ids) + len(requests) + len(confirmations)
+    challenges = webhooks.challenges_due(grace=delivery.SWEEP_GRACE)
+    for webhook_id in challenges:
+        challenge_webhook.delay(webhook_id)
+    notices = webhook_mail.disabled_notices_due()
+    for webhook_id in notices:
+        send_webhook_disabled_notice.delay(webhook_id)
+    return len(ids) + len(requests) + len(confirmations) + len(challenges) + len(notices)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -79,4 +85,16 @@ def send_confirmation(subscription_id: int) -> bool:
 
 @shared_task
 def purge_unconfirmed_subscriptions() -> int:
-    return subscriptions.subscriptions_purge_unconfirmed()
+    purged = subscriptions.subscriptions_purge_unconfirmed()
+    return purged + webhooks.webhooks_purge_unconfirmed(older_than=subscriptions.PURGE_AFTER)
+
+
+# ChallengeFailed names the error's class or status only (the URL stays out of the logs).
+@shared_task(autoretry_for=(webhooks.ChallengeFailed,), retry_backoff=30, max_retries=4)
+def challenge_webhook(webhook_id: int) -> str:
+    return webhooks.webhook_challenge(webhook_id=webhook_id)
+
+
+@shared_task(autoretry_for=(delivery.MailNotSent,), retry_backoff=60, max_retries=5)
+def send_webhook_disabled_notice(webhook_id: int) -> bool:
+    return webhook_mail.webhook_disabled_notice_send(webhook_id=webhook_id)

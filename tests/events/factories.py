@@ -5,16 +5,18 @@ Timeline events are made by tests.bills.factories (EventFactory, AdvocacyEventFa
 from __future__ import annotations
 
 import factory
+from django.test import override_settings
 
 from bills.models import Classification
 from events.alerts import alert_fan_out, alert_raise_for_event
-from events.models import Alert, Delivery, Subscription, SubscriptionRequest
+from events.models import Alert, Delivery, Subscription, SubscriptionRequest, Webhook
 from events.subscriptions import (
     subscription_confirm,
     subscription_request,
     subscription_request_process,
 )
 from events.tokens import confirm_token_issue
+from events.webhooks import webhook_register
 from tests.bills.factories import BillFactory, ChamberFactory, EventFactory, ServiceFactory
 
 
@@ -96,3 +98,23 @@ class DeliveryFactory(ServiceFactory):
     def service(*, alert, subscription):
         alert_fan_out(alert=alert)
         return Delivery.objects.get(alert=alert, subscription=subscription)
+
+
+class WebhookFactory(ServiceFactory):
+    """A registered webhook, pending its challenge, following one bill (bill=None and
+    jurisdiction=… for a jurisdiction; both None for everything). Its default URL is local,
+    so the factory allows private targets while it registers it (tests/events/test_webhooks.py
+    activates webhooks against a real local receiver)."""
+
+    class Meta:
+        model = Webhook
+
+    owner_email = factory.Sequence(lambda n: f"hooks{n}@example.org")
+    target_url = factory.Sequence(lambda n: f"http://127.0.0.1:9/hooks/{n}")
+    bill = factory.SubFactory(BillFactory)
+    jurisdiction = None
+
+    @staticmethod
+    def service(**kwargs):
+        with override_settings(WEBHOOKS_ALLOW_PRIVATE_TARGETS=True):
+            return webhook_register(**kwargs)

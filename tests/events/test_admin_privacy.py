@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.events.factories import DeliveryFactory
+from tests.events.factories import DeliveryFactory, WebhookFactory
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "alice.activist@example.org"
@@ -19,7 +19,7 @@ ADDRESS = "alice.activist@example.org"
 def viewer(client, django_user_model):
     """A verified staff member allowed to view subscriptions, deliveries and alerts only."""
     user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
-    for codename in ("view_subscription", "view_delivery", "view_alert"):
+    for codename in ("view_subscription", "view_delivery", "view_alert", "view_webhook"):
         user.user_permissions.add(Permission.objects.get(codename=codename))
     device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
     client.force_login(user)
@@ -86,3 +86,40 @@ def test_a_superuser_may_search_and_filter_by_address(otp_admin_client, delivery
     assert "1 subscription" in found.content.decode()
     searched = otp_admin_client.get("/admin/events/subscription/", {"q": "alice"})
     assert "1 subscription" in searched.content.decode()
+
+
+HOOK_URL = "http://127.0.0.1:9/hooks/secret-path-token"
+
+
+@pytest.mark.parametrize(
+    ("model", "lookup", "value"),
+    [
+        ("webhook", "owner_email__startswith", "al"),
+        ("webhook", "target_url__contains", "secret-path"),
+        ("webhook", "secret__startswith", "a"),
+        ("delivery", "webhook__target_url__startswith", "http"),
+    ],
+)
+def test_a_view_only_staff_member_cannot_filter_on_a_webhooks_identity(
+    viewer, model, lookup, value
+):
+    WebhookFactory(owner_email=ADDRESS, target_url=HOOK_URL)
+    assert viewer.get(f"/admin/events/{model}/", {lookup: value}).status_code == 400
+
+
+@pytest.mark.parametrize("who", ["viewer", "superuser"])
+def test_a_webhooks_url_and_owner_for_superusers_only_its_secret_for_nobody(request, who):
+    # One client per test: the two fixtures log the same test client in.
+    client = request.getfixturevalue("viewer" if who == "viewer" else "otp_admin_client")
+    shown = who == "superuser"
+    webhook = WebhookFactory(owner_email=ADDRESS, target_url=HOOK_URL)
+    page = f"/admin/events/webhook/{webhook.pk}/change/"
+    for url in ("/admin/events/webhook/", page):
+        response = client.get(url)
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert webhook.secret not in content
+        if url == page:
+            assert (ADDRESS in content) is shown and (HOOK_URL in content) is shown
+        else:
+            assert ADDRESS not in content and HOOK_URL not in content

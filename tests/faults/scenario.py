@@ -17,7 +17,7 @@ from bills.models import Bill, Classification, Jurisdiction, Source
 from bills.seeds import rules_load
 from bills.services import bill_upsert, chamber_upsert, source_get_or_create
 from bills.timeline import event_record
-from events.models import Subscription
+from events.models import Subscription, Webhook
 from events.tokens import unsubscribe_assign
 
 INTRODUCED = datetime.date(2025, 10, 1)
@@ -121,3 +121,23 @@ def subscribers_create(*, per_bill: int, per_jurisdiction: int = 0) -> int:
         created, ["unsubscribe_nonce", "unsubscribe_token_hash"], batch_size=1000
     )
     return len(rows)
+
+
+def webhooks_create(*, url: str, count: int, secret: str) -> int:
+    """Active webhooks following the fault bills' jurisdiction, as if each had answered its
+    challenge (bulk-created for a quick set-up; the challenge has its own tests), each at its
+    own path of one receiver and all under one secret the receiver checks."""
+    now = timezone.now()
+    kz = Jurisdiction.objects.get(code="KZ")
+    rows = [
+        Webhook(
+            owner_email=f"hooks{n}@example.org",
+            target_url=f"{url}/{n}",
+            jurisdiction=kz,
+            secret=secret,
+            status=Webhook.Status.ACTIVE,
+            confirmed_at=now,
+        )
+        for n in range(count)
+    ]
+    return len(Webhook.objects.bulk_create(rows))

@@ -261,6 +261,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Deliveries one task sends over one SMTP connection.
 DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=100)
 
+# Webhooks (events.webhooks): seconds a receiver may take to answer; failed attempts in a row
+# before a webhook is disabled (its owner is mailed); and whether URLs on private, loopback or
+# link-local addresses are allowed (off: no SSRF into the deployment's own network).
+WEBHOOK_TIMEOUT = env.int("WEBHOOK_TIMEOUT", default=5)
+WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=10)
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+
 REDIS_URL = env.str("REDIS_URL", default="")
 # Values in Redis are JSON, never pickles: whoever can write to the shared Redis must not be able
 # to run code in the web process by planting a value (pickle.loads runs what it is given).
@@ -357,5 +364,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # urllib3 logs the webhook's address and path at DEBUG and the pool's host in its
+        # warnings: subscriber identity, kept out of the logs (events.webhooks reports errors).
+        "urllib3": {"level": "ERROR"},
+    },
 }
