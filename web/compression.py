@@ -2,9 +2,9 @@
 
 BREACH recovers a secret from a compressed answer's size when the same answer also reflects
 text an attacker chose. The public pages hold no secret but the CSRF token, which Django masks
-afresh in every answer; the admin (addresses, a reflected search box) and the subscription
-pages (tokens, addresses) are left uncompressed all the same: they are small, and this way no
-secret ever shares a compressed body with input from the request.
+afresh in every answer. The admin (addresses, a reflected search box), the subscription pages
+(tokens, addresses) and the webhook page (its secret) are left uncompressed all the same: they
+are small, and this way no secret ever shares a compressed body with input from the request.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from compression_middleware.middleware import CompressionMiddleware
 from django.http import HttpRequest, HttpResponseBase
 
-UNCOMPRESSED = re.compile(r"^/(?:ru/|kk/)?(?:admin|alerts)/")
+UNCOMPRESSED = re.compile(r"^/(?:ru/|kk/)?(?:admin|alerts|webhooks)/")
 
 
 class PublicCompressionMiddleware(CompressionMiddleware):

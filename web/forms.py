@@ -58,3 +58,43 @@ class SubscribeForm(forms.Form):
                 Jurisdiction.objects.filter(code=code).first() if code and not slug else None
             ),
         }
+
+
+class WebhookForm(forms.Form):
+    """An organisation's webhook: where to POST, who is told if it fails, and what it follows
+    (one bill, one jurisdiction, or everything when neither is chosen)."""
+
+    target_url = forms.URLField(
+        label=_("Webhook URL"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://example.org/hooks/tracker"}),
+    )
+    owner_email = forms.EmailField(
+        label=_("Contact e-mail (told if the URL keeps failing)"),
+        max_length=254,
+        validators=[validate_plain_address],
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    bill = forms.ModelChoiceField(
+        label=_("Bill"),
+        queryset=Bill.objects.order_by("slug"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("(any)"),
+    )
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Jurisdiction"),
+        queryset=Jurisdiction.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("(any)"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("bill") is not None and data.get("jurisdiction") is not None:
+            raise forms.ValidationError(
+                _("Choose a bill, a jurisdiction, or neither (everything).")
+            )
+        return data

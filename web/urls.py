@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import downloads, feeds, subscription_views, views
+from web import downloads, feeds, subscription_views, views, webhook_views
 from web.ratelimit import rate_limited
 
 # Feeds are polled by programs: limit each client (429 with a reason over the limit).
@@ -36,6 +36,7 @@ urlpatterns = [
     path("alerts/confirm/<str:token>/", subscription_views.confirm, name="confirm"),
     path("alerts/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
     path("privacy/", views.privacy, name="privacy"),
+    path("webhooks/", webhook_views.webhook_register_page, name="webhook_register"),
     # The public record as files (JSON and CSV), rebuilt after each change.
     path("data/", downloads.data_page, name="data"),
     path("data/<str:name>", downloads.data_file, name="data_file"),
