@@ -15,7 +15,7 @@ a burst of stale 'seven days left' mails about a window that closes tomorrow.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -33,8 +33,8 @@ class ScanReport:
     thresholds: int = 0
     overdue: int = 0
     deliveries: int = 0
-    # One line per alert raised: the bill, what was crossed and the day it concerns.
-    raised: list[str] = field(default_factory=list)
+    # When this scan's alerts were raised (all share it): what the command lists them by.
+    stamp: datetime.datetime | None = None
 
     @property
     def alerts(self) -> int:
@@ -176,7 +176,7 @@ def deadlines_scan(*, as_of: datetime.date | None = None) -> ScanReport:
                 stamp=stamp,
             )
     if report.alerts:
-        report.raised = _raised_lines(stamp_time)
+        report.stamp = stamp_time
         report.deliveries = _fan_out(where="a.created_at = %s", params=[stamp], stamp=stamp)
         if report.deliveries:
             ids = list(
@@ -188,10 +188,13 @@ def deadlines_scan(*, as_of: datetime.date | None = None) -> ScanReport:
     return report
 
 
-def _raised_lines(stamp_time: datetime.datetime) -> list[str]:
+def scan_raised_lines(*, report: ScanReport) -> list[str]:
+    """One line per alert the scan raised: the bill, what was crossed and the day concerned."""
+    if report.stamp is None:
+        return []
     alerts = (
         Alert.objects.filter(
-            created_at=stamp_time,
+            created_at=report.stamp,
             kind__in=(Alert.Kind.WINDOW_THRESHOLD, Alert.Kind.WINDOW_OVERDUE),
         )
         .select_related("bill", "window")

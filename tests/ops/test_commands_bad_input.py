@@ -160,3 +160,11 @@ def test_load_seeds_takes_an_organisations_own_folder(db, tmp_path):
     out = StringIO()
     call_command("load_seeds", str(folder), stdout=out)
     assert "nothing changed" in out.getvalue()
+
+
+def test_a_dry_run_scan_lists_what_it_would_raise_and_writes_nothing(record):
+    out = StringIO()
+    call_command("scan_deadlines", "--dry-run", stdout=out)
+    assert "Dry run, nothing written" in out.getvalue()
+    assert f"{record.bill.slug}: " in out.getvalue()
+    assert not Alert.objects.exclude(kind=Alert.Kind.NEW_ACTION).exists()

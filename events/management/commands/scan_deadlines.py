@@ -7,7 +7,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from events.alerts import ScanReport, deadlines_scan
+from events.alerts import ScanReport, deadlines_scan, scan_raised_lines
 
 
 class _DryRun(Exception):
@@ -42,17 +42,19 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 report = deadlines_scan(as_of=day)
+                # Listed inside the transaction: a dry run's alerts are rolled back after.
+                lines = scan_raised_lines(report=report)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
-            self._print(report, prefix="Dry run, nothing written. ")
+            self._print(report, lines, prefix="Dry run, nothing written. ")
             return
         except OverflowError:
             # A threshold days after --as-of would fall past the calendar's end (year 9999).
             raise CommandError(f"--as-of {as_of!r} is too far in the future to scan.") from None
-        self._print(report)
+        self._print(report, lines)
 
-    def _print(self, report: ScanReport, prefix: str = "") -> None:
+    def _print(self, report: ScanReport, lines: list[str], prefix: str = "") -> None:
         self.stdout.write(prefix + str(report))
-        for line in report.raised:
+        for line in lines:
             self.stdout.write(f"  {line}")
