@@ -21,6 +21,7 @@ from bills.models import (
     BillStatus,
     Event,
     Jurisdiction,
+    MemberVote,
     SigningWindow,
     Source,
     Subject,
@@ -267,6 +268,26 @@ def bill_get(*, slug: str) -> Bill:
     )
 
 
+@dataclass(frozen=True)
+class MemberVoteGroup:
+    option: str
+    label: str
+    names: list[str]
+
+
+def member_vote_groups(*, vote: Vote) -> list[MemberVoteGroup]:
+    """The members' votes a source listed, grouped by choice (yes, no, abstain, absent, not
+    voting) and by name within each; from the prefetched rows. Legislators only: public figures."""
+    by_option: dict[str, list[str]] = {}
+    for member_vote in vote.member_votes.all():
+        by_option.setdefault(member_vote.option, []).append(member_vote.member_name)
+    return [
+        MemberVoteGroup(option=option, label=str(label), names=sorted(by_option[option]))
+        for option, label in MemberVote.Option.choices
+        if option in by_option
+    ]
+
+
 def bill_detail(*, bill: Bill) -> BillDetail:
     """A bill's subjects, sources, PUBLIC timeline, votes and windows, in a fixed number of queries.
 
@@ -288,6 +309,8 @@ def bill_detail(*, bill: Bill) -> BillDetail:
         .prefetch_related("sources", "member_votes")
         .order_by("action__date", "id")
     )
+    for vote in votes:
+        vote.member_groups = member_vote_groups(vote=vote)  # type: ignore[attr-defined]
     windows = []
     for window in (
         SigningWindow.objects.filter(bill=bill).select_related("rule").order_by("-opened_at", "-id")

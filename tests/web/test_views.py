@@ -11,7 +11,7 @@ from django.utils import timezone
 from bills import timeline
 from bills.models import BillStatus, Classification, SigningWindow
 from tests.bills.factories import BillFactory
-from tests.record import act, bill_at
+from tests.record import act, bill_at, kz_record
 from tests.web.conftest import INTERNAL_TEXT, make_bills
 from web.filters import BillFilter
 from web.selectors import window_progress
@@ -277,3 +277,19 @@ def test_nul_bytes_in_filters_are_rejected_not_500(client, kz_open, key):
 )
 def test_nul_bytes_in_paths_are_404(client, kz_open, url):
     assert client.get(url).status_code == 404
+
+
+def test_the_bill_page_lists_members_votes_grouped_and_folded(client):
+    record = kz_record()
+    timeline.vote_update(
+        vote=record.vote,
+        data={"unanimous": False, "yes_count": 2, "no_count": 1},
+        member_votes=[("Deputy B", "yes"), ("Deputy C", "no"), ("Deputy A", "yes")],
+    )
+    page = client.get(f"/bills/{record.bill.slug}/").content.decode()
+    folded = page.split('<details class="member-votes">', 1)[1].split("</details>", 1)[0]
+    assert "<summary>How each member voted</summary>" in folded
+    yes, no = folded.split("<h4>Yes (2)</h4>", 1)[1].split("<h4>No (1)</h4>", 1)
+    assert yes.index("Deputy A") < yes.index("Deputy B") and "Deputy C" in no
+    ru = client.get(f"/ru/bills/{record.bill.slug}/").content.decode()
+    assert "Как голосовал каждый депутат" in ru
