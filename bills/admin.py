@@ -20,6 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange, ModelDelta
 
 from bills import services, timeline
 from bills.changes import record_batch
@@ -100,6 +101,43 @@ class NoRevertMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
 
 
+class ExplainedHistoryMixin:
+    """The history's "Changes" column lists every tracked field, the derived ones too.
+
+    simple-history diffs only editable fields by default, and the fields the derivation writes
+    (a bill's status and dates, a window's bounds) are not editable: their changes, the ones an
+    admin most needs to see explained, showed as an empty column."""
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        previous = None
+        for current in historical_records:
+            if previous is None:
+                previous = current
+                continue
+            delta = _delta(newer=previous, older=current)
+            helper = self.get_historical_record_context_helper(request, previous)  # type: ignore[attr-defined]
+            previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+def _delta(*, newer: Any, older: Any) -> ModelDelta:
+    """Every tracked field that differs (non-editable ones too), then the m2m fields."""
+    changes = [
+        ModelChange(field.name, getattr(older, field.attname), getattr(newer, field.attname))
+        for field in newer.tracked_fields
+        # Not the save timestamps: every record moves them, and the row's date says it.
+        if not getattr(field, "auto_now", False)
+        and getattr(older, field.attname) != getattr(newer, field.attname)
+    ]
+    m2m = [field.name for field in newer._history_m2m_fields]
+    if m2m:
+        # The sources (and subjects) before and after, as their labels.
+        changes += newer.diff_against(
+            older, included_fields=m2m, foreign_keys_are_objs=True
+        ).changes
+    return ModelDelta(changes, [c.field for c in changes], older, newer)
+
+
 def _adopt(target: models.Model, saved: models.Model) -> None:
     """Make the admin's form instance the saved row (its pk, for the redirect and the log)."""
     for field in saved._meta.concrete_fields:
@@ -126,7 +164,7 @@ class ServiceInline:
         raise NotImplementedError
 
 
-class ServiceModelAdmin(RuleErrorsMixin, NoRevertMixin, SimpleHistoryAdmin):
+class ServiceModelAdmin(RuleErrorsMixin, ExplainedHistoryMixin, NoRevertMixin, SimpleHistoryAdmin):
     """Saves the object and its inlines through the services, in one record batch."""
 
     service_fields: ClassVar[Sequence[str]] = ()
@@ -408,6 +446,13 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
     ]
     inlines = [EventInline]
     service_fields = services.BILL_FIELDS
+    object_history_template = "admin/bills/bill/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Links to the windows' own histories, where their derived bounds' changes are listed.
+        windows = SigningWindow.objects.filter(bill_id=object_id).select_related("rule")
+        context = {**(extra_context or {}), "signing_windows": windows.order_by("opened_at")}
+        return super().history_view(request, object_id, extra_context=context)
 
     @admin.display(description="title", ordering="title")
     def display_title(self, obj: Bill) -> str:
@@ -595,7 +640,7 @@ class SigningRuleAdmin(ServiceModelAdmin):
 
 
 @admin.register(SigningWindow)
-class SigningWindowAdmin(NoRevertMixin, SimpleHistoryAdmin):
+class SigningWindowAdmin(ExplainedHistoryMixin, NoRevertMixin, SimpleHistoryAdmin):
     """Read-only: windows are derived from the bill's actions and the signing rules."""
 
     list_display = [

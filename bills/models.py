@@ -353,7 +353,8 @@ class Bill(LocalizedMixin, models.Model):
     # Full-text search on PostgreSQL: kept current by a database trigger (migration 0002) over
     # the titles, summaries and identifier in every language; unused (NULL) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    # The sources and subjects too (m2m), so that the history says when a source was added.
+    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[subjects, sources])
 
     class Meta:
         ordering = ["-updated_at"]
@@ -461,7 +462,7 @@ class Event(LocalizedMixin, models.Model):
     sources = models.ManyToManyField(Source, blank=True, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     objects = EventQuerySet.as_manager()
 
@@ -591,7 +592,7 @@ class Vote(LocalizedMixin, models.Model):
     # Sources for the counts beyond the action's own (which cite the act itself).
     sources = models.ManyToManyField(Source, blank=True, related_name="votes")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         ordering = ["action__date", "id"]
