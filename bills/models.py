@@ -84,6 +84,13 @@ def date_precision_constraint(prefix: str, date_field: str, precision_field: str
     )
 
 
+def date_label(date: datetime.date | None, precision: str) -> str:
+    """A date as an admin reads it in a picker: 18 Dec 2025, Dec 2025, or "undated"."""
+    if date is None or precision == DatePrecision.UNKNOWN:
+        return "undated"
+    return date.strftime("%b %Y" if precision == DatePrecision.MONTH else "%-d %b %Y")
+
+
 def _add(errors: dict[str, list[Any]], field: str, message: Any) -> None:
     errors.setdefault(field, []).append(message)
 
@@ -492,7 +499,15 @@ class Event(LocalizedMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.bill} #{self.order}: {self.classification}"
+        # What a picker shows: "LGBT propaganda ban · Senate · 18 Dec 2025 · passage".
+        chamber = related_or_none(self, "chamber")
+        parts = [
+            str(self.bill) if self.bill_id else "",
+            chamber.name if chamber else "",
+            date_label(self.date, self.date_precision),
+            self.get_classification_display(),
+        ]
+        return " · ".join(part for part in parts if part)
 
     def clean(self) -> None:
         errors: dict[str, list[Any]] = {}
@@ -620,9 +635,13 @@ class Vote(LocalizedMixin, models.Model):
         ]
 
     def __str__(self) -> str:
+        # What a picker shows: "Senate · 18 Dec 2025 · passed".
         action = related_or_none(self, "action")
-        where = f"{action.chamber.name if action.chamber else '?'} {action.date}" if action else ""
-        return f"{where}: {self.motion} ({self.result})"
+        if action is None:
+            return f"{self.motion} · {self.get_result_display()}"
+        chamber = action.chamber.name if action.chamber else "?"
+        when = date_label(action.date, action.date_precision)
+        return f"{chamber} · {when} · {self.get_result_display()}"
 
     def clean(self) -> None:
         """Row and cross-table rules, with messages for the admin (also enforced in the DB)."""
