@@ -1,0 +1,65 @@
+"""Signing rules of the "LGBT propaganda" law family (issue "One law, many countries").
+
+Each window below is computed by hand in its docstring or comment, then asserted through
+bills.rules.window_compute on the rule as shipped in seeds/signing_rules.yaml (loaded by
+rules_load). The sources of every number: seeds/SOURCES-signing-rules.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+
+from bills.models import SigningRule
+from bills.rules import rule_in_force, window_compute
+from bills.seeds import rules_load
+
+D = datetime.date
+FAMILY = ("HU",)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rules() -> dict[str, SigningRule]:
+    rules_load()
+    return {rule.code: rule for rule in SigningRule.objects.select_related("jurisdiction")}
+
+
+def closes(rule: SigningRule, trigger: D, received_on: D | None = None) -> tuple[D, D]:
+    window = window_compute(rule=rule, triggered_earliest=trigger, received_on=received_on)
+    return window.closes_earliest, window.closes_latest
+
+
+@pytest.mark.parametrize("code", FAMILY)
+def test_each_rule_cites_an_article_at_an_https_address(rules, code):
+    rule = rules[code]
+    assert re.search(r"\bart\. \d", rule.legal_source), rule.legal_source
+    assert rule.source_url.startswith("https://"), rule.source_url
+    assert rule.lapse_note
+    assert rule.jurisdiction.code == code and rule.jurisdiction.holiday_country == code
+
+
+# --- Hungary: Fundamental Law art. 6(3) --------------------------------------------------------
+
+
+def test_hungary_speaker_then_president_five_days_each(rules):
+    """Plausible dates. Adopted 2025-06-10; the Speaker sends within 5 days, so the President
+    receives it 2025-06-10 .. 2025-06-15; he signs within 5 days of receipt → closes 2025-06-15
+    (received the same day) .. 2025-06-20 (received on the fifth day)."""
+    hu = rules["HU"]
+    assert hu.trigger == "final-approval" and hu.lapse_effect == "none"
+    assert closes(hu, D(2025, 6, 10)) == (D(2025, 6, 15), D(2025, 6, 20))
+    # Received 2025-06-12 → 2025-06-12 + 5 days = 2025-06-17, one exact deadline.
+    assert closes(hu, D(2025, 6, 10), received_on=D(2025, 6, 12)) == (
+        D(2025, 6, 17),
+        D(2025, 6, 17),
+    )
+
+
+def test_hungary_rule_is_in_force_from_the_fundamental_law(rules):
+    hu = rules["HU"]
+    assert hu.in_force_from == D(2012, 1, 1)
+    assert rule_in_force(jurisdiction=hu.jurisdiction, on=D(2011, 12, 31)) is None
+    assert rule_in_force(jurisdiction=hu.jurisdiction, on=D(2012, 1, 1)) == hu
