@@ -17,7 +17,7 @@ from bills.rules import rule_in_force, window_compute
 from bills.seeds import rules_load
 
 D = datetime.date
-FAMILY = ("HU",)
+FAMILY = ("HU", "BG")
 pytestmark = pytest.mark.django_db
 
 
@@ -63,3 +63,23 @@ def test_hungary_rule_is_in_force_from_the_fundamental_law(rules):
     assert hu.in_force_from == D(2012, 1, 1)
     assert rule_in_force(jurisdiction=hu.jurisdiction, on=D(2011, 12, 31)) is None
     assert rule_in_force(jurisdiction=hu.jurisdiction, on=D(2012, 1, 1)) == hu
+
+
+# --- Bulgaria: Constitution art. 88(3), 101(1) --------------------------------------------------
+
+
+def test_bulgaria_fifteen_days_from_passage_the_2024_school_law(rules):
+    """Real dates (BNT, Politico): the Pre-school and School Education Act amendments were passed
+    on 2024-08-07; 2024-08-07 + 15 days = 2024-08-22, one date (no transmission step). President
+    Radev signed the promulgation decree on 2024-08-15, inside the window."""
+    bg = rules["BG"]
+    assert bg.trigger == "final-approval" and bg.lapse_effect == "none"
+    assert closes(bg, D(2024, 8, 7)) == (D(2024, 8, 22), D(2024, 8, 22))
+    assert D(2024, 8, 15) <= closes(bg, D(2024, 8, 7))[0]
+
+
+def test_bulgaria_in_force_date_left_blank(rules):
+    # Not established (seeds/SOURCES-signing-rules.md): the rule covers any trigger date.
+    bg = rules["BG"]
+    assert bg.in_force_from is None
+    assert rule_in_force(jurisdiction=bg.jurisdiction, on=D(1995, 1, 1)) == bg
