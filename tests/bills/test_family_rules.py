@@ -17,7 +17,7 @@ from bills.rules import rule_in_force, window_compute
 from bills.seeds import rules_load
 
 D = datetime.date
-FAMILY = ("HU", "BG")
+FAMILY = ("HU", "BG", "GH")
 pytestmark = pytest.mark.django_db
 
 
@@ -83,3 +83,17 @@ def test_bulgaria_in_force_date_left_blank(rules):
     bg = rules["BG"]
     assert bg.in_force_from is None
     assert rule_in_force(jurisdiction=bg.jurisdiction, on=D(1995, 1, 1)) == bg
+
+
+# --- Ghana: Constitution art. 106(7) ------------------------------------------------------------
+
+
+def test_ghana_seven_days_from_presentation_the_2023_presidency_statement(rules):
+    """Real dates (Daily Graphic, 2023-11-29): the Presidency says the Criminal Offences
+    (Amendment) (No.2) Bill, 2023 was presented to the President on Monday 2023-11-27 and cites
+    the seven days of art. 106(7). The presentation is the trigger: 2023-11-27 + 7 days =
+    2023-12-04."""
+    gh = rules["GH"]
+    assert gh.trigger == "executive-receipt" and gh.lapse_effect == "none"
+    assert closes(gh, D(2023, 11, 27)) == (D(2023, 12, 4), D(2023, 12, 4))
+    assert "Council of State" in gh.legal_source and "art. 106(10)" in gh.lapse_note
