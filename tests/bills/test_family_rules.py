@@ -17,7 +17,7 @@ from bills.rules import rule_in_force, window_compute
 from bills.seeds import rules_load
 
 D = datetime.date
-FAMILY = ("HU", "BG", "GH")
+FAMILY = ("HU", "BG", "GH", "UG")
 pytestmark = pytest.mark.django_db
 
 
@@ -97,3 +97,25 @@ def test_ghana_seven_days_from_presentation_the_2023_presidency_statement(rules)
     assert gh.trigger == "executive-receipt" and gh.lapse_effect == "none"
     assert closes(gh, D(2023, 11, 27)) == (D(2023, 12, 4), D(2023, 12, 4))
     assert "Council of State" in gh.legal_source and "art. 106(10)" in gh.lapse_note
+
+
+# --- Uganda: Constitution art. 91(3), (7) -------------------------------------------------------
+
+
+def test_uganda_thirty_days_from_presentation_the_2023_act(rules):
+    """The Anti-Homosexuality Bill 2023 was passed again on 2023-05-02 and assented to on
+    2023-05-29 (press reports). Its presentation date was not found: taking the earliest
+    possible, the day it was passed again, 2023-05-02 + 30 days = 2023-06-01 (May has 31 days:
+    29 days to 2023-05-31, one more to 2023-06-01). The assent on 2023-05-29 falls inside any
+    window opened by a presentation on or after 2023-05-02."""
+    ug = rules["UG"]
+    assert ug.trigger == "executive-receipt" and ug.lapse_effect == "becomes-law"
+    assert closes(ug, D(2023, 5, 2)) == (D(2023, 6, 1), D(2023, 6, 1))
+    assert D(2023, 5, 29) <= closes(ug, D(2023, 5, 2))[0]
+    assert "art. 91(7)" in ug.legal_source
+
+
+def test_uganda_thirty_calendar_days_across_a_month_end(rules):
+    """Plausible date: presented 2025-01-31 → + 28 days = 2025-02-28 (not a leap year), + 2 more
+    = 2025-03-02; calendar days, no extension past holidays."""
+    assert closes(rules["UG"], D(2025, 1, 31)) == (D(2025, 3, 2), D(2025, 3, 2))
