@@ -18,6 +18,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
@@ -35,6 +37,7 @@ from bills.models import (
     SigningWindow,
     Source,
     Subject,
+    Visibility,
     Vote,
 )
 
@@ -341,7 +344,7 @@ class SubjectAdmin(ServiceModelAdmin):
 class SourceAdmin(ServiceModelAdmin):
     list_display = ["publisher", "title", "published_on", "published_precision", "url"]
     list_filter = ["published_precision", "publisher"]
-    search_fields = ["publisher", "title", "url", "note"]
+    search_fields = ["publisher", "title", "url", "note", "published_on"]
     date_hierarchy = "published_on"
     service_fields = services.SOURCE_FIELDS
 
@@ -387,8 +390,10 @@ EVENT_FORM_FIELDS: list[Any] = [
 
 
 class EventInline(ServiceInline, BillScopedMixin, admin.StackedInline):
+    # Folded: the timeline above lists every act in a line; unfold to edit them in place.
     model = Event
     extra = 0
+    classes = ["collapse"]
     fields = EVENT_FORM_FIELDS
     autocomplete_fields = ["sources"]
     ordering = ["order"]
@@ -428,7 +433,14 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
         "summary",
     ]
     list_select_related = ["jurisdiction"]
-    readonly_fields = ["status", "introduced_on", "last_action_on", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "introduced_on",
+        "last_action_on",
+        "created_at",
+        "updated_at",
+        "timeline",
+    ]
     prepopulated_fields = {"slug": ["short_title"]}
     autocomplete_fields = ["subjects", "sources"]
     fieldsets = [
@@ -443,6 +455,7 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
             "Derived from the public actions (read-only)",
             {"fields": ["status", "introduced_on", "last_action_on", "created_at", "updated_at"]},
         ),
+        ("Timeline", {"fields": ["timeline"]}),
     ]
     inlines = [EventInline]
     service_fields = services.BILL_FIELDS
@@ -457,6 +470,25 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
     @admin.display(description="title", ordering="title")
     def display_title(self, obj: Bill) -> str:
         return str(obj)
+
+    @admin.display(description="acts and notes, in order (each links to its page)")
+    def timeline(self, obj: Bill) -> str:
+        if obj.pk is None:
+            return "—"
+        events = obj.events.select_related("bill", "chamber").order_by("order")
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a>{}</li>',
+            (
+                (
+                    reverse("admin:bills_event_change", args=[event.pk]),
+                    str(event),
+                    " (internal)" if event.visibility == Visibility.INTERNAL else "",
+                )
+                for event in events
+            ),
+        )
+        return format_html('<ol class="bill-timeline">{}</ol>', rows) if rows else "—"
 
     def service_create(self, data):
         return services.bill_create(**data)
