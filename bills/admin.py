@@ -378,6 +378,20 @@ class BillScopedMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
+class OrderByDateMixin:
+    """An event's order may be left empty: the services place it by its date (bills.timeline).
+    A number is only needed to order acts of the same day by hand."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if db_field.name == "order" and field is not None:
+            field.required = False
+            field.help_text = (
+                "Leave empty: it is placed by its date. Set it only to order acts of one day."
+            )
+        return field
+
+
 EVENT_FORM_FIELDS: list[Any] = [
     ("order", "classification", "visibility"),
     ("chamber", "actor"),
@@ -389,7 +403,7 @@ EVENT_FORM_FIELDS: list[Any] = [
 ]
 
 
-class EventInline(ServiceInline, BillScopedMixin, admin.StackedInline):
+class EventInline(OrderByDateMixin, ServiceInline, BillScopedMixin, admin.StackedInline):
     # Folded: the timeline above lists every act in a line; unfold to edit them in place.
     model = Event
     extra = 0
@@ -527,7 +541,7 @@ class VoteInline(ServiceInline, admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(BillScopedMixin, ServiceModelAdmin):
+class EventAdmin(OrderByDateMixin, BillScopedMixin, ServiceModelAdmin):
     list_display = ["bill", "order", "classification", "chamber", "date", "visibility"]
     list_filter = [
         "visibility",

@@ -214,6 +214,11 @@ def derive(*, actions: Sequence[ActionFact], chambers: Collection[str]) -> Deriv
             current.receipt_event = act.pk
             result.status = BillStatus.AWAITING_SIGNATURE
         elif kind in CLOSING:
+            if current is None and kind in EXECUTIVE_ACTS:
+                # Signed or vetoed while nothing was before the executive: on a timeline in
+                # date order, an act dated before the approval that sent the bill lands here.
+                problems.append(_executive_act_without_window(act, result.cycles))
+                continue
             window_status, result.status = CLOSING[kind]
             if current is not None:
                 if kind in EXECUTIVE_ACTS:
@@ -313,6 +318,20 @@ def _receipt_after_close(act: ActionFact, last: Cycle) -> Problem:
         % {"act": act.label()},
         _pks(act.pk, last.closing_event),
     )
+
+
+def _executive_act_without_window(act: ActionFact, cycles: Sequence[Cycle]) -> Problem:
+    if cycles:
+        message = _(
+            "%(act)s comes after the executive has already acted on the bill and before it "
+            "was approved again: check its date, or correct the earlier act."
+        )
+    else:
+        message = _(
+            "%(act)s is dated before the approval that sent the bill to the executive: check "
+            "its date (the timeline follows the dates), or record the approval first."
+        )
+    return Problem(message % {"act": act.label()}, _pks(act.pk))
 
 
 def _check_not_before_approval(

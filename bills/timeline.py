@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from bills.changes import record_changed
@@ -73,6 +73,36 @@ def _next_order(bill: Bill) -> int:
     return 1 if current is None else current + 1
 
 
+# Above any position a timeline reaches: renumbering moves rows up here first, so that the
+# (bill, order) unique constraint holds at every statement.
+_RENUMBER_OFFSET = 1_000_000
+
+
+def _place_by_date(event: Event) -> None:
+    """Move a dated event to where its date puts it: after every act dated the same day or
+    earlier, before the first dated later. Undated events keep their places, and so do acts of
+    the same day among themselves (their order is the manual tie-break). The others are
+    renumbered, so no one has to renumber the timeline by hand."""
+    if event.date is None:
+        return
+    timeline = list(
+        Event.objects.filter(bill_id=event.bill_id).order_by("order").values_list("pk", "date")
+    )
+    others = [(pk, date) for pk, date in timeline if pk != event.pk]
+    index = next(
+        (i for i, (_, date) in enumerate(others) if date is not None and date > event.date),
+        len(others),
+    )
+    wanted = [pk for pk, _ in others[:index]] + [event.pk] + [pk for pk, _ in others[index:]]
+    if wanted == [pk for pk, _ in timeline]:
+        return
+    rows = Event.objects.filter(bill_id=event.bill_id)
+    rows.update(order=F("order") + _RENUMBER_OFFSET)
+    for position, pk in enumerate(wanted, start=1):
+        Event.objects.filter(pk=pk).update(order=position)
+    event.order = wanted.index(event.pk) + 1
+
+
 @transaction.atomic
 def event_record(
     *,
@@ -90,7 +120,8 @@ def event_record(
     description_kk: str = "",
     vote: Mapping[str, Any] | None = None,
 ) -> Event:
-    """Add an entry to the bill's timeline (at the end unless `order` is given).
+    """Add an entry to the bill's timeline: where its date puts it (at the end when undated),
+    unless `order` is given.
 
     `date_precision` defaults to 'day' with a date and 'unknown' without one. `vote`: keyword
     arguments of `vote_record` (without `action`) for the vote that decided this act, recorded
@@ -100,7 +131,8 @@ def event_record(
     sources_required(visibility=visibility, sources=sources)
     if date_precision is None:
         date_precision = DatePrecision.DAY if date is not None else DatePrecision.UNKNOWN
-    if order is None:
+    placed = order is None
+    if placed:
         # Lock the bill so that two concurrent appends cannot take the same position.
         Bill.objects.select_for_update().filter(pk=bill.pk).first()
         order = _next_order(bill)
@@ -121,6 +153,8 @@ def event_record(
             "sources": sources,
         },
     )
+    if placed:
+        _place_by_date(event)
     if vote is not None:
         vote_record(action=event, **vote)
     record_changed(bill=bill, published=[event] if _announced(event) else [])
@@ -129,9 +163,14 @@ def event_record(
 
 @transaction.atomic
 def event_update(*, event: Event, data: Mapping[str, Any]) -> tuple[Event, list[str]]:
-    """Change an event's fields (`sources` too); returns it and the names that changed."""
+    """Change an event's fields (`sources` too); returns it and the names that changed.
+    A new date moves the event to its place on the timeline unless a new order is given."""
     was_announced = _announced(event)
+    if "order" in data and data["order"] is None:  # left empty in a form: keep the place
+        data = {key: value for key, value in data.items() if key != "order"}
     event, changed = model_update(instance=event, fields=EVENT_FIELDS, data=data)
+    if "date" in changed and "order" not in changed:
+        _place_by_date(event)
     if changed:
         sources_required(visibility=event.visibility, sources=event.sources.all())
         newly = [event] if _announced(event) and not was_announced else []

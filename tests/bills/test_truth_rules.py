@@ -218,7 +218,9 @@ def test_a_signature_dated_before_the_approval_is_refused(otp_admin_client):
 def test_a_receipt_dated_after_the_signature_is_refused():
     record = kz_record(senate_approved=D(2025, 12, 18))
     act(record, Classification.EXECUTIVE_RECEIPT, D(2026, 1, 5))
-    with pytest.raises(ValidationError, match="before the executive received the bill"):
+    # The timeline follows the dates: the signature goes before the receipt, which then comes
+    # after the executive had acted.
+    with pytest.raises(ValidationError, match="comes after the executive already acted"):
         act(record, Classification.EXECUTIVE_SIGNATURE, D(2025, 12, 30))
     other = kz_record(slug="signed-first", senate_approved=D(2025, 12, 18))
     act(other, Classification.EXECUTIVE_SIGNATURE, D(2025, 12, 30))
