@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from bills import services, timeline
+from bills import admin_acts, services, timeline
 from bills.changes import record_batch
 from bills.models import (
     Bill,
@@ -412,6 +412,13 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
     @admin.display(description="title", ordering="title")
     def display_title(self, obj: Bill) -> str:
         return str(obj)
+
+    def get_urls(self):
+        # "Record a chamber's act" and "Record the executive's act" (bills.admin_acts).
+        return [
+            *admin_acts.urls(self, error_messages=rule_error_messages),
+            *super().get_urls(),
+        ]
 
     def service_create(self, data):
         return services.bill_create(**data)
