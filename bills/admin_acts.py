@@ -148,7 +148,7 @@ class ActForm(forms.Form):
         label="Description (English)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Left blank: the stage, with the chamber's name.",
+        help_text="Left blank: who acted and what, e.g. 'Senate: passed.'",
     )
     sources = forms.ModelMultipleChoiceField(
         Source.objects.all(),
@@ -297,11 +297,16 @@ class ActForm(forms.Form):
         return event
 
 
+class ChamberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name  # the bill's own legislature: no need to name the country
+
+
 class ChamberActForm(ActForm):
     classification = forms.ChoiceField(
         label="Stage", choices=[(kind.value, kind.label) for kind in CHAMBER_STAGES]
     )
-    chamber = forms.ModelChoiceField(Chamber.objects.none(), label="Chamber")
+    chamber = ChamberChoiceField(Chamber.objects.none(), label="Chamber")
     visibility = forms.ChoiceField(
         label="Visibility", choices=Visibility.choices, initial=Visibility.PUBLIC
     )
