@@ -20,6 +20,8 @@ raised is heard through bills.signals.alert_raised, sent by the alerting app whi
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,6 +75,20 @@ EXECUTIVE_LABELS = {
     C.EXECUTIVE_SIGNATURE: "signed",
     C.EXECUTIVE_VETO: "vetoed, or returned for repeated discussion",
     C.BECAME_LAW: "became law without signature",
+}
+# How the offer to complete an event names it ("the existing undated passage #9").
+NOUNS = {
+    C.INTRODUCTION: "introduction",
+    C.REFERRAL_COMMITTEE: "referral to committee",
+    C.AMENDMENT_PASSAGE: "amendment",
+    C.PASSAGE: "passage",
+    C.FAILURE: "failure",
+    C.RECEIPT: "receipt from the other chamber",
+    C.VETO_OVERRIDE_PASSAGE: "veto override",
+    C.EXECUTIVE_RECEIPT: "receipt by the executive",
+    C.EXECUTIVE_SIGNATURE: "signature",
+    C.EXECUTIVE_VETO: "veto or return",
+    C.BECAME_LAW: "entry into law without signature",
 }
 COUNT_FIELDS = ("yes_count", "no_count", "abstain_count", "absent_count", "not_voting_count")
 NEW = "new"
@@ -179,7 +195,7 @@ class ActForm(forms.Form):
         complete.choices = [
             (NEW, "Add a new event"),
             *(
-                (pk, f"Complete the existing {self._undated(e)} #{e.order} instead of adding one")
+                (pk, f"Complete the existing {self._undated(e)} instead of adding a new one")
                 for pk, e in self.candidates.items()
             ),
         ]
@@ -196,8 +212,10 @@ class ActForm(forms.Form):
             if event.date_precision == DatePrecision.MONTH and event.date
             else "undated"
         )
-        where = f" ({event.chamber.name})" if event.chamber else ""
-        return f"{when} {C(event.classification).label}{where}"
+        what = NOUNS.get(event.classification) or C(event.classification).label
+        where = f" of the {event.chamber.name}" if event.chamber else ""
+        internal = " (internal)" if event.visibility == Visibility.INTERNAL else ""
+        return f"{when} {what}{where} #{event.order}{internal}"
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -516,10 +534,16 @@ def act_view(
         raise PermissionDenied
     change_url = reverse("admin:bills_bill_change", args=[bill.pk])
     preview: list[str] | None = None
+    previewed = ""
     if request.method == "POST":
         form = form_class(request.POST, bill=bill)
         if form.is_valid():
-            wants_preview = preview_first and "_save" not in request.POST
+            previewed = _digest(request)
+            # The executive's act is saved only as previewed: a save from a form changed since
+            # its preview (or never previewed) shows the preview again instead.
+            wants_preview = preview_first and (
+                "_save" not in request.POST or request.POST.get("previewed") != previewed
+            )
             try:
                 if wants_preview:
                     preview = _preview(form, bill)
@@ -550,9 +574,17 @@ def act_view(
         "change_url": change_url,
         "preview": preview,
         "preview_first": preview_first,
+        "previewed": previewed if preview else "",
         "windows": windows_of(bill),
     }
     return TemplateResponse(request, "admin/bills/bill/record_act.html", context)
+
+
+def _digest(request: HttpRequest) -> str:
+    """What was entered, as a fingerprint: the save must be of what the preview showed."""
+    skip = {"csrfmiddlewaretoken", "_preview", "_save", "previewed"}
+    entered = sorted((k, request.POST.getlist(k)) for k in request.POST if k not in skip)
+    return hashlib.sha256(json.dumps(entered).encode()).hexdigest()
 
 
 def _preview(form: ActForm, bill: Bill) -> list[str]:

@@ -111,8 +111,8 @@ def test_completes_the_seeded_undated_passage_instead_of_adding_one(otp_admin_cl
     undated = record.approval
     page = otp_admin_client.get(chamber_url(record.bill))
     assert (
-        f"Complete the existing undated passed (Senate) #{undated.order} instead of adding one"
-        in page.content.decode()
+        f"Complete the existing undated passage of the Senate #{undated.order} instead of adding "
+        "a new one" in page.content.decode()
     )
     events = Event.objects.count()
     response = otp_admin_client.post(
@@ -157,8 +157,17 @@ def test_signature_preview_names_the_close_and_writes_nothing_then_save_closes(
     assert (Event.objects.count(), Source.objects.count()) == before
     window.refresh_from_db()
     assert window.status == SigningWindow.Status.OPEN
+    # A save of something else than was previewed previews again.
+    token = response.context["previewed"]
+    changed = signature(dt.date(2025, 12, 29), _save="Save", previewed=token)
+    response = otp_admin_client.post(executive_url(record.bill), changed)
+    assert response.status_code == 200
+    assert "Closes the window opened 18 Dec 2025" in " ".join(response.context["preview"])
+    assert Event.objects.count() == before[0]
     # The save, as the preview page posts it.
-    response = otp_admin_client.post(executive_url(record.bill), signature(_save="Save"))
+    response = otp_admin_client.post(
+        executive_url(record.bill), signature(_save="Save", previewed=token)
+    )
     assert response.status_code == 302, response.context["form"].errors
     window.refresh_from_db()
     assert (window.status, window.closed_on) == (SigningWindow.Status.SIGNED, SIGNED)
