@@ -77,7 +77,7 @@ EXECUTIVE_LABELS = {
     C.BECAME_LAW: "became law without signature",
 }
 # How the offer to complete an event names it ("the existing undated passage #9").
-NOUNS = {
+NOUNS: dict[str, str] = {
     C.INTRODUCTION: "introduction",
     C.REFERRAL_COMMITTEE: "referral to committee",
     C.AMENDMENT_PASSAGE: "amendment",
