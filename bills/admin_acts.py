@@ -121,7 +121,9 @@ def _heard(sender: Any, *, bill: Bill, kind: str, subscribers: int, webhooks: in
     if raised is None:
         return
     what = {"new-action": "new action alert", "record-changed": "record-changed alert"}
-    targets = [f"{subscribers} subscriber{'s' if subscribers != 1 else ''}"]
+    targets = []
+    if subscribers or not webhooks:
+        targets.append(f"{subscribers} subscriber{'s' if subscribers != 1 else ''}")
     if webhooks:
         targets.append(f"{webhooks} webhook{'s' if webhooks != 1 else ''}")
     raised.lines.append(f"{what.get(kind, kind + ' alert')} to {' and '.join(targets)}")
@@ -521,7 +523,7 @@ def _show_errors(form: ActForm, found: dict[str, list[str]]) -> None:
 
 def act_view(
     request: HttpRequest,
-    object_id: str,
+    object_id: int,
     *,
     model_admin: admin.ModelAdmin,
     form_class: type[ActForm],
@@ -555,7 +557,8 @@ def act_view(
             else:
                 if not wants_preview:
                     model_admin.log_change(request, event, f"Recorded from the bill: {title}.")
-                    text = f"Recorded #{event.order}: {event.description}"
+                    done = "Completed" if form.cleaned_data.get("completes") else "Recorded"
+                    text = f"{done} #{event.order}: {event.description}"
                     text += f" Raised: {'; '.join(raised)}." if raised else " No alert raised."
                     model_admin.message_user(request, text, messages.SUCCESS)
                     return HttpResponseRedirect(change_url)
@@ -590,7 +593,9 @@ def _digest(request: HttpRequest) -> str:
 def _preview(form: ActForm, bill: Bill) -> list[str]:
     """Run the save and read the windows it leaves, then roll it all back."""
     before = windows_of(bill)
-    with transaction.atomic():
+    # Rolled back, the alerts raised inside are undone and their mails never queued
+    # (events.enqueue sends them on commit).
+    with transaction.atomic(), alerts_heard() as raised:
         with record_batch():
             event = form.save()
         after = windows_of(bill)
@@ -601,6 +606,8 @@ def _preview(form: ActForm, bill: Bill) -> list[str]:
     lines.insert(0, f"This {what} #{event.order}: {event.description}")
     if status != bill.status:
         lines.append(f"The bill's status becomes '{BillStatus(status).label}'.")
+    if raised.lines:
+        lines.append(f"Saving will raise: {'; '.join(raised.lines)}.")
     lines.append("Nothing has been saved yet: check it, then save.")
     return lines
 
@@ -633,7 +640,7 @@ def urls(model_admin: admin.ModelAdmin, *, error_messages: ErrorMessages) -> lis
     site = model_admin.admin_site
 
     def view(form_class: type[ActForm], title: str, preview_first: bool):
-        def handle(request: HttpRequest, object_id: str) -> HttpResponse:
+        def handle(request: HttpRequest, object_id: int) -> HttpResponse:
             return act_view(
                 request,
                 object_id,
@@ -648,12 +655,12 @@ def urls(model_admin: admin.ModelAdmin, *, error_messages: ErrorMessages) -> lis
 
     return [
         path(
-            "<path:object_id>/record/chamber/",
+            "<int:object_id>/record/chamber/",
             view(ChamberActForm, "Record a chamber's act", False),
             name="bills_bill_record_chamber_act",
         ),
         path(
-            "<path:object_id>/record/executive/",
+            "<int:object_id>/record/executive/",
             view(ExecutiveActForm, "Record the executive's act", True),
             name="bills_bill_record_executive_act",
         ),

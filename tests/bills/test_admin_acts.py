@@ -10,6 +10,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from bills.models import BillStatus, Classification, Event, MemberVote, SigningWindow, Source, Vote
+from events.models import Alert
 from tests.events.factories import SubscriptionFactory
 from tests.record import UNKNOWN, kz_record
 
@@ -126,6 +127,7 @@ def test_completes_the_seeded_undated_passage_instead_of_adding_one(otp_admin_cl
     assert undated.description == "The Senate approved the bill."  # kept: none entered
     assert "Senate of Kazakhstan" in [s.publisher for s in undated.sources.all()]
     assert undated.vote.yes_count == 3
+    assert texts(response)[0].startswith(f"Completed #{undated.order}")
     assert record.refresh().window.triggered_earliest == SENATE_APPROVED
 
 
@@ -144,17 +146,22 @@ def test_a_second_undated_passage_is_refused_with_the_rule(otp_admin_client):
 
 @pytest.mark.django_db
 def test_signature_preview_names_the_close_and_writes_nothing_then_save_closes(
-    otp_admin_client,
+    otp_admin_client, django_capture_on_commit_callbacks
 ):
     record = kz_record(senate_approved=SENATE_APPROVED)
-    before = (Event.objects.count(), Source.objects.count())
+    SubscriptionFactory(bill=record.bill)
+    before = (Event.objects.count(), Source.objects.count(), Alert.objects.count())
     window = record.window
-    response = otp_admin_client.post(executive_url(record.bill), signature(_preview="Preview"))
+    with django_capture_on_commit_callbacks() as queued:
+        response = otp_admin_client.post(executive_url(record.bill), signature(_preview="Preview"))
     assert response.status_code == 200
     preview = " ".join(response.context["preview"])
     assert "Closes the window opened 18 Dec 2025 (signed)" in preview
     assert "status becomes 'enacted'" in preview
-    assert (Event.objects.count(), Source.objects.count()) == before
+    assert "Saving will raise: new action alert to 1 subscriber" in preview
+    # Nothing written, no alert kept, no mail queued.
+    assert (Event.objects.count(), Source.objects.count(), Alert.objects.count()) == before
+    assert queued == []
     window.refresh_from_db()
     assert window.status == SigningWindow.Status.OPEN
     # A save of something else than was previewed previews again.
@@ -173,6 +180,8 @@ def test_signature_preview_names_the_close_and_writes_nothing_then_save_closes(
     assert (window.status, window.closed_on) == (SigningWindow.Status.SIGNED, SIGNED)
     assert record.refresh().bill.status == BillStatus.ENACTED
     assert Event.objects.count() == before[0] + 1
+    [message] = texts(response)
+    assert "Raised: new action alert to 1 subscriber" in message
     # No description entered: the act's own words.
     assert record.bill.events.order_by("-order")[0].description == "President: signed."
 
@@ -225,3 +234,13 @@ def test_bad_input_is_a_form_error_never_a_500(otp_admin_client):
     assert response.status_code == 200
     assert "51 yes votes is more than the chamber" in response.content.decode()
     assert Event.objects.count() == events
+
+
+@pytest.mark.django_db
+def test_other_bills_and_other_users(otp_admin_client, django_user_model):
+    record = kz_record()
+    assert otp_admin_client.get("/admin/bills/bill/999999/record/chamber/").status_code == 404
+    # Staff without the right to change bills may not record on them.
+    otp_admin_client.user.is_superuser = False
+    otp_admin_client.user.save()
+    assert otp_admin_client.get(chamber_url(record.bill)).status_code == 403
