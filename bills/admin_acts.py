@@ -216,7 +216,8 @@ class ActForm(forms.Form):
         )
         what = NOUNS.get(event.classification) or C(event.classification).label
         where = f" of the {event.chamber.name}" if event.chamber else ""
-        internal = " (internal)" if event.visibility == Visibility.INTERNAL else ""
+        # Completing an event keeps its visibility: an internal note is not published by it.
+        internal = " (internal: stays internal)" if event.visibility == Visibility.INTERNAL else ""
         return f"{when} {what}{where} #{event.order}{internal}"
 
     def clean(self) -> dict[str, Any]:
@@ -236,11 +237,12 @@ class ActForm(forms.Form):
             elif event.classification != data.get("classification") or (
                 event.chamber_id != getattr(data.get("chamber"), "pk", None)
             ):
+                noun = NOUNS.get(event.classification) or C(event.classification).label
+                where = f" of the {event.chamber.name}" if event.chamber else ""
                 self.add_error(
                     "complete",
-                    f"#{event.order} is a {C(event.classification).label}"
-                    f"{' of the ' + event.chamber.name if event.chamber else ''}: it can be "
-                    "completed only by the same act.",
+                    f"#{event.order} is the {noun}{where}: choose that act"
+                    f"{' and chamber' if event.chamber else ''} to complete it.",
                 )
             else:
                 data["completes"] = event
@@ -312,7 +314,8 @@ class ActForm(forms.Form):
             if existing is None:
                 timeline.vote_record(action=event, **vote)
             else:
-                members = vote.pop("member_votes", None)
+                # Members listed replace the vote's list; none listed leave it as it is.
+                members = vote.pop("member_votes", None) or None
                 timeline.vote_update(vote=existing, data=vote, member_votes=members)
         return event
 

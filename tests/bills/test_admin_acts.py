@@ -244,3 +244,21 @@ def test_other_bills_and_other_users(otp_admin_client, django_user_model):
     otp_admin_client.user.is_superuser = False
     otp_admin_client.user.save()
     assert otp_admin_client.get(chamber_url(record.bill)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_completing_needs_the_same_act_and_chamber(otp_admin_client):
+    record = kz_record(senate_approved=UNKNOWN)
+    events = Event.objects.count()
+    response = otp_admin_client.post(
+        chamber_url(record.bill),
+        senate_approval(record, chamber=record.lower.pk, complete=str(record.approval.pk)),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["complete"] == [
+        f"#{record.approval.order} is the passage of the Senate: choose that act and chamber "
+        "to complete it."
+    ]
+    assert Event.objects.count() == events
+    record.approval.refresh_from_db()
+    assert record.approval.date is None
