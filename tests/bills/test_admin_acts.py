@@ -73,6 +73,9 @@ def test_bill_page_links_to_both_forms(otp_admin_client):
     page = otp_admin_client.get(reverse("admin:bills_bill_change", args=[record.bill.pk]))
     content = page.content.decode()
     assert chamber_url(record.bill) in content and executive_url(record.bill) in content
+    # The add page has no bill to record on, and no buttons.
+    add = otp_admin_client.get(reverse("admin:bills_bill_add"))
+    assert add.status_code == 200 and "Record a chamber" not in add.content.decode()
     form = otp_admin_client.get(chamber_url(record.bill))
     assert form.status_code == 200
     # Only the bill's legislature's chambers are offered.
