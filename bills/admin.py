@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
 
-from bills import services, timeline
+from bills import admin_acts, services, timeline
 from bills.changes import record_batch
 from bills.models import (
     Bill,
@@ -503,6 +503,13 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
             ),
         )
         return format_html('<ol class="bill-timeline">{}</ol>', rows) if rows else "—"
+
+    def get_urls(self):
+        # "Record a chamber's act" and "Record the executive's act" (bills.admin_acts).
+        return [
+            *admin_acts.urls(self, error_messages=rule_error_messages),
+            *super().get_urls(),
+        ]
 
     def service_create(self, data):
         return services.bill_create(**data)

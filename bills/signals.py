@@ -15,3 +15,10 @@ actions_published = Signal()
 # "status", "introduced_on", "last_action_on", "windows". The derivation reads public actions
 # only, so a change to internal events never sends this.
 facts_changed = Signal()
+
+# Sent by the layers above (the alerting app) when a change of the record raised an alert, in
+# the change's transaction, and only while someone listens (the admin's forms, to say what a
+# save set off): the record hears of it without knowing about alerts. kwargs: bill (Bill),
+# kind (str: the alert's kind, e.g. "new-action"), subscribers (int), webhooks (int): the
+# deliveries queued for it.
+alert_raised = Signal()

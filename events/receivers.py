@@ -7,8 +7,9 @@ from typing import Any
 from django.dispatch import receiver
 
 from bills.models import Bill, Event
-from bills.signals import actions_published, facts_changed
+from bills.signals import actions_published, alert_raised, facts_changed
 from events.alerts import alert_raise_for_event, alert_raise_for_record_change
+from events.models import Alert
 
 
 @receiver(actions_published, dispatch_uid="events-new-action-alerts")
@@ -18,7 +19,7 @@ def new_action_alerts(
     """Each newly public legislative action raises its 'new action' alert once, in the
     transaction that recorded it (the mails go out after commit)."""
     for event in events:
-        alert_raise_for_event(event=event)
+        _tell(bill, alert_raise_for_event(event=event))
 
 
 @receiver(facts_changed, dispatch_uid="events-record-changed-webhooks")
@@ -27,4 +28,19 @@ def record_changed_webhooks(
 ) -> None:
     """The bill's derived status, dates or windows moved: its webhooks hear of it (not mail:
     subscribers get the alerts that say what happened)."""
-    alert_raise_for_record_change(bill=bill)
+    _tell(bill, alert_raise_for_record_change(bill=bill))
+
+
+def _tell(bill: Bill, alert: Alert | None) -> None:
+    """Say what was raised, to whoever listens (bills.signals.alert_raised); the count of
+    deliveries costs a query, so nothing is counted while nobody listens."""
+    if alert is None or not alert_raised.has_listeners():
+        return
+    deliveries = alert.deliveries.all()
+    alert_raised.send(
+        sender=Alert,
+        bill=bill,
+        kind=str(alert.kind),
+        subscribers=deliveries.filter(subscription__isnull=False).count(),
+        webhooks=deliveries.filter(webhook__isnull=False).count(),
+    )
