@@ -1,0 +1,194 @@
+"""Importing acts from a spreadsheet: one transaction through the services, a dry run that
+writes nothing, whole-file refusal with row numbers, CSV and XLSX, and the admin page."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.apps import apps
+
+from bills.imports import COLUMNS, ImportRefused, SheetError, sheet_import, sheet_read
+from bills.models import BillStatus, Classification, Event, Source, Vote
+from bills.seeds import SEEDS_DIR, seeds_load
+from events.models import Alert
+from tests.events.factories import SubscriptionFactory
+
+SENATE_DAY = "2025-12-18"
+
+
+def csv_bytes(*rows: dict[str, str], header=COLUMNS) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(header))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
+def senate_row(**extra):
+    return {
+        "bill": "kz-lgbt-propaganda-ban",
+        "classification": "passage",
+        "chamber": "upper",
+        "date": SENATE_DAY,
+        "description": "The Senate approved the bill.",
+        "motion": "Approval of the law",
+        "result": "passed",
+        "yes": "40",
+        "no": "2",
+        "source_url": "https://news.example/senate-approves",
+        "source_publisher": "News Example",
+        "source_title": "Senate approves the bill",
+        "source_date": SENATE_DAY,
+        **extra,
+    }
+
+
+def statement_row(**extra):
+    return {
+        "bill": "kz-lgbt-propaganda-ban",
+        "classification": "statement",
+        "date": "2025-12",
+        "actor": "A human rights group",
+        "description": "A group condemned the Senate's approval.",
+        "source_url": "https://news.example/statement",
+        "source_publisher": "News Example",
+        **extra,
+    }
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for app in ("bills", "events")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def test_good_file_dry_run_then_import(kz_record):
+    SubscriptionFactory(bill=kz_record.bill)
+    rows = sheet_read(name="acts.csv", content=csv_bytes(senate_row(), statement_row()))
+    before = row_counts()
+    preview = sheet_import(rows=rows, dry_run=True)
+    assert [(r.number, r.outcome) for r in preview.rows] == [(2, "created"), (3, "created")]
+    assert "passage (upper), 2025-12-18" in str(preview.rows[0])
+    assert "statement, 2025-12" in str(preview.rows[1])
+    assert row_counts() == before  # nothing written
+
+    report = sheet_import(rows=rows)
+    assert [r.outcome for r in report.rows] == ["created", "created"]
+    bill = kz_record.bill
+    bill.refresh_from_db()
+    approval = Event.objects.get(bill=bill, classification="passage", chamber=kz_record.upper)
+    assert approval.date == datetime.date(2025, 12, 18)
+    assert approval.vote.yes_count == 40 and approval.vote.result == Vote.Result.PASS
+    assert approval.sources.get().url == "https://news.example/senate-approves"
+    statement = Event.objects.get(bill=bill, description__startswith="A group condemned")
+    assert (statement.date, statement.date_precision) == (datetime.date(2025, 12, 1), "month")
+    # Derived as any service write derives: the final approval opened the President's window,
+    # and the new public action raised its alert for the subscriber.
+    assert bill.status == BillStatus.AWAITING_SIGNATURE
+    assert bill.windows.get().triggered_earliest == datetime.date(2025, 12, 18)
+    assert Alert.objects.filter(kind=Alert.Kind.NEW_ACTION, event=approval).exists()
+
+    again = sheet_import(rows=rows)
+    assert [r.outcome for r in again.rows] == ["unchanged", "unchanged"]
+
+
+def test_an_undated_act_is_completed_not_added_twice(kz_record):
+    from tests.record import approve
+
+    approval = approve(kz_record, None)  # the Senate's approval, recorded without a date
+    rows = sheet_read(name="acts.csv", content=csv_bytes(senate_row()))
+    report = sheet_import(rows=rows)
+    assert report.rows[0].outcome == "updated"
+    assert {"date", "date_precision", "sources", "vote"} <= set(report.rows[0].changes)
+    approval.refresh_from_db()
+    assert approval.date == datetime.date(2025, 12, 18)
+    assert approval.sources.count() == 2  # the row's source is added to the act's own
+    assert Event.objects.filter(bill=kz_record.bill, chamber=kz_record.upper).count() == 1
+
+
+def test_one_bad_row_refuses_the_whole_file(kz_record):
+    bad_date = statement_row(date="2025-13-01")
+    no_source = statement_row(description="Another statement.", source_url="", source_publisher="")
+    rows = sheet_read(
+        name="acts.csv",
+        content=csv_bytes(senate_row(), bad_date, no_source, senate_row(yes="1", no="30")),
+    )
+    before = row_counts()
+    with pytest.raises(ImportRefused) as refused:
+        sheet_import(rows=rows)
+    errors = refused.value.errors
+    assert [e.split(":")[0] for e in errors] == ["row 3", "row 4", "row 5"]
+    assert "is not a date" in errors[0]
+    assert "cites at least one source" in errors[1]  # the service's own message
+    assert "contradict" in errors[2]
+    assert row_counts() == before
+
+
+def test_unknown_bill_and_chamber_are_row_errors(kz_record):
+    rows = sheet_read(
+        name="acts.csv",
+        content=csv_bytes(senate_row(bill="no-such-bill"), senate_row(chamber="unicameral")),
+    )
+    with pytest.raises(ImportRefused) as refused:
+        sheet_import(rows=rows, dry_run=True)
+    assert refused.value.errors[0].startswith("row 2: bill: no bill")
+    assert refused.value.errors[1].startswith("row 3: chamber: KZ has no 'unicameral'")
+
+
+def test_xlsx_is_read_like_csv(kz_record):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(COLUMNS))
+    row = senate_row()
+    values = [row.get(c, "") for c in COLUMNS]
+    # As a spreadsheet holds them: a real date and numbers, not text.
+    values[COLUMNS.index("date")] = datetime.datetime(2025, 12, 18)
+    values[COLUMNS.index("yes")] = 40
+    values[COLUMNS.index("no")] = 2.0
+    sheet.append(values)
+    out = io.BytesIO()
+    workbook.save(out)
+    rows = sheet_read(name="acts.xlsx", content=out.getvalue())
+    assert rows[0].values["date"] == SENATE_DAY
+    assert rows[0].values["no"] == "2"
+    report = sheet_import(rows=rows)
+    assert report.rows[0].outcome == "created"
+    assert Vote.objects.get(action__chamber=kz_record.upper).no_count == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.csv", b"", "empty"),
+        ("a.csv", "bill,classification\n".encode("utf-16"), "not UTF-8"),
+        ("a.xlsx", b"PK\x03\x04 not a zip", "cannot be read"),
+        ("a.bin", b"\x00\x01\x02\x03", "not a CSV or XLSX"),
+        ("a.csv", b"bill,classification,description,colour\n", "Unknown column(s): colour"),
+        ("a.csv", b"bill,classification\nx,y\n", "Missing required column(s): description"),
+        ("a.csv", b"bill,classification,description\n", "no rows"),
+        ("a.csv", b"x" * (2 * 1024 * 1024 + 1), "larger than 2 MB"),
+    ],
+)
+def test_unreadable_files_get_one_clear_message(name, content, message):
+    with pytest.raises(SheetError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        sheet_read(name=name, content=content)
+
+
+@pytest.mark.django_db
+def test_the_shipped_template_restates_the_seeded_facts():
+    seeds_load()
+    before = row_counts()
+    sources = list(Source.objects.values())
+    path = SEEDS_DIR / "import-template.csv"
+    rows = sheet_read(name=path.name, content=path.read_bytes())
+    report = sheet_import(rows=rows)
+    assert [r.outcome for r in report.rows] == ["unchanged", "unchanged"], report.rows
+    assert row_counts() == before
+    assert list(Source.objects.values()) == sources  # notes and titles kept
+    assert Classification.PASSAGE in {r.act.split(": ")[1].split(" ")[0] for r in report.rows}
