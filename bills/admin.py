@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from bills import services, timeline
+from bills.admin_import import import_urls
 from bills.changes import record_batch
 from bills.models import (
     Bill,
@@ -408,6 +409,11 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
     ]
     inlines = [EventInline]
     service_fields = services.BILL_FIELDS
+    # The changelist links to the spreadsheet import (bills.admin_import).
+    change_list_template = "admin/bills/import/bill_change_list.html"
+
+    def get_urls(self):
+        return import_urls(self.admin_site) + super().get_urls()
 
     @admin.display(description="title", ordering="title")
     def display_title(self, obj: Bill) -> str:

@@ -7,6 +7,11 @@ import io
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
 from bills.imports import COLUMNS, ImportRefused, SheetError, sheet_import, sheet_read
 from bills.models import BillStatus, Classification, Event, Source, Vote
@@ -192,3 +197,100 @@ def test_the_shipped_template_restates_the_seeded_facts():
     assert row_counts() == before
     assert list(Source.objects.values()) == sources  # notes and titles kept
     assert Classification.PASSAGE in {r.act.split(": ")[1].split(" ")[0] for r in report.rows}
+
+
+# --- The admin page -----------------------------------------------------------------------------
+
+
+def upload(client, content: bytes, name="acts.csv"):
+    return client.post(
+        reverse("admin:bills_bill_import"),
+        {"file": SimpleUploadedFile(name, content), "preview": "Preview (dry run)"},
+    )
+
+
+def test_admin_upload_preview_then_import(otp_admin_client, kz_record):
+    changelist = otp_admin_client.get(reverse("admin:bills_bill_changelist"))
+    assert reverse("admin:bills_bill_import") in changelist.content.decode()
+    page = otp_admin_client.get(reverse("admin:bills_bill_import"))
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.content.decode()
+
+    before = row_counts()
+    preview = upload(otp_admin_client, csv_bytes(senate_row(), statement_row()))
+    assert preview.status_code == 200
+    content = preview.content.decode()
+    assert "Preview (dry run)" in content and "nothing has been written" in content
+    assert "kz-lgbt-propaganda-ban: passage (upper), 2025-12-18" in content
+    assert [r.outcome for r in preview.context["preview"].rows] == ["created", "created"]
+    assert row_counts() == before
+
+    signed = preview.context["confirm_form"]["rows"].value()
+    done = otp_admin_client.post(reverse("admin:bills_bill_import"), {"rows": signed})
+    assert done.status_code == 302
+    assert Event.objects.filter(bill=kz_record.bill, chamber=kz_record.upper).exists()
+    kz_record.bill.refresh_from_db()
+    assert kz_record.bill.status == BillStatus.AWAITING_SIGNATURE
+    followed = otp_admin_client.get(done["Location"])
+    assert "Imported 2 row(s): 2 created." in followed.content.decode()
+
+
+def test_admin_bad_row_lists_the_row_and_writes_nothing(otp_admin_client, kz_record):
+    before = row_counts()
+    response = upload(otp_admin_client, csv_bytes(senate_row(), statement_row(date="yesterday")))
+    assert response.status_code == 200
+    assert "Nothing was imported" in response.content.decode()
+    assert response.context["refused"][0].startswith("row 3: date: 'yesterday' is not a date")
+    assert "confirm_form" not in response.context
+    assert row_counts() == before
+
+
+def test_admin_tampered_rows_are_refused(otp_admin_client, kz_record):
+    preview = upload(otp_admin_client, csv_bytes(senate_row()))
+    signed = preview.context["confirm_form"]["rows"].value()
+    before = row_counts()
+    for forged in (signed[:-2] + "xx", signing.dumps([[2, senate_row()]], salt="other")):
+        response = otp_admin_client.post(reverse("admin:bills_bill_import"), {"rows": forged})
+        assert response.status_code == 200
+        assert "altered or are unreadable" in response.content.decode()
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("acts.csv", b"", "The submitted file is empty."),
+        ("acts.csv", "bill;classification\n\xe9".encode("latin-1"), "not UTF-8"),
+        ("acts.xlsx", b"PK\x03\x04garbage", "The XLSX file cannot be read"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV or XLSX"),
+        ("acts.csv", b"bill,when,description\n", "Unknown column(s): when"),
+        ("acts.csv", b"x" * (2 * 1024 * 1024 + 1), "larger than 2 MB"),
+    ],
+)
+def test_admin_garbage_upload_is_a_form_error(otp_admin_client, db, name, content, message):
+    response = upload(otp_admin_client, content, name=name)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["upload_form"].errors["file"])
+
+
+def test_admin_import_needs_the_event_permissions(otp_admin_client, db):
+    user = otp_admin_client.user
+    user.is_superuser = False
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="view_bill"))
+    assert otp_admin_client.get(reverse("admin:bills_bill_import")).status_code == 403
+    changelist = otp_admin_client.get(reverse("admin:bills_bill_changelist"))
+    assert changelist.status_code == 200
+    assert reverse("admin:bills_bill_import") not in changelist.content.decode()
+    for codename in ("add_event", "change_event"):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    otp_admin_client.user = type(user).objects.get(pk=user.pk)  # fresh permission cache
+    assert otp_admin_client.get(reverse("admin:bills_bill_import")).status_code == 200
+
+
+def test_admin_import_is_csrf_protected(otp_admin_client, db):
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = otp_admin_client.cookies
+    response = strict.post(
+        reverse("admin:bills_bill_import"), {"file": SimpleUploadedFile("a.csv", b"bill\n")}
+    )
+    assert response.status_code == 403
