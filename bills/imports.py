@@ -99,11 +99,12 @@ class RowResult:
     number: int
     outcome: str  # created, updated, unchanged
     act: str
-    changes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # the names of the fields changed
+    details: list[str] = field(default_factory=list)  # each change as "name: old → new"
 
     def __str__(self) -> str:
         text = f"row {self.number}: {self.outcome} {self.act}"
-        return f"{text} ({', '.join(self.changes)})" if self.changes else text
+        return f"{text} ({'; '.join(self.details)})" if self.details else text
 
 
 @dataclass
@@ -147,8 +148,11 @@ def _csv_table(content: bytes) -> list[list[str]]:
         ) from exc
     if "\x00" in text:
         raise SheetError("This is not a CSV or XLSX file.")
+    # Spreadsheets set to a European locale save CSV with semicolons: read the header's choice.
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise SheetError(f"The CSV file cannot be read: {exc}.") from exc
 
@@ -476,18 +480,57 @@ def _row_write(row: _Parsed, number: int, report: ImportReport) -> RowResult:
         data["visibility"] = row.visibility
     if sources:
         data["sources"] = list({s.pk: s for s in [*existing.sources.all(), *sources]}.values())
+    before = _values(existing, data)
     event, changed = timeline.event_update(event=existing, data=data)
     counts.add("events", "updated" if changed else "unchanged")
-    changes = list(changed)
+    result = RowResult(number=number, outcome="unchanged", act=f"{_act(row)} (#{event.order})")
+    _describe(result, "", changed, before, _values(event, data))
     if row.vote is not None or row.members is not None:
-        changes += _vote_write(event, row, counts)
-    outcome = "updated" if changes else "unchanged"
-    return RowResult(
-        number=number, outcome=outcome, act=f"{_act(row)} (#{event.order})", changes=changes
-    )
+        _vote_write(event, row, counts, result)
+    if result.changes:
+        result.outcome = "updated"
+    return result
 
 
-def _vote_write(event: Event, row: _Parsed, counts: SeedReport) -> list[str]:
+def _values(instance: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The instance's current values of the fields in `data` (many-to-many ones as pk sets)."""
+    m2m = {f.name for f in instance._meta.many_to_many}
+    return {
+        n: set(getattr(instance, n).values_list("pk", flat=True))
+        if n in m2m
+        else getattr(instance, n)
+        for n in data
+    }
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _describe(
+    result: RowResult,
+    prefix: str,
+    changed: list[str],
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    for name in changed:
+        result.changes.append(f"{prefix}{name}")
+        if name not in before:
+            result.details.append(f"{prefix}{name}")
+        elif isinstance(before[name], set):
+            added = len(after[name] - before[name])
+            result.details.append(f"{prefix}{name}: {added} added")
+        else:
+            result.details.append(f"{prefix}{name}: {_shown(before[name])} → {_shown(after[name])}")
+
+
+def _vote_write(event: Event, row: _Parsed, counts: SeedReport, result: RowResult) -> None:
     vote = Vote.objects.filter(action=event).first()
     fields = row.vote or {}
     if vote is None:
@@ -495,10 +538,13 @@ def _vote_write(event: Event, row: _Parsed, counts: SeedReport) -> list[str]:
             raise RowError("a vote needs its motion and result (passed or failed)")
         timeline.vote_record(action=event, member_votes=row.members or (), **fields)
         counts.add("votes", "created")
-        return ["vote"]
-    _vote, changed = timeline.vote_update(vote=vote, data=fields, member_votes=row.members)
+        result.changes.append("vote")
+        result.details.append("vote recorded")
+        return
+    before = _values(vote, fields)
+    vote, changed = timeline.vote_update(vote=vote, data=fields, member_votes=row.members)
     counts.add("votes", "updated" if changed else "unchanged")
-    return [f"vote.{name}" for name in changed]
+    _describe(result, "vote.", changed, before, _values(vote, fields))
 
 
 def _reasons(exc: Exception) -> str:

@@ -109,6 +109,9 @@ def test_an_undated_act_is_completed_not_added_twice(kz_record):
     report = sheet_import(rows=rows)
     assert report.rows[0].outcome == "updated"
     assert {"date", "date_precision", "sources", "vote"} <= set(report.rows[0].changes)
+    assert "date: (blank) → 2025-12-18" in report.rows[0].details
+    assert "sources: 1 added" in report.rows[0].details
+    assert "vote recorded" in report.rows[0].details
     approval.refresh_from_db()
     assert approval.date == datetime.date(2025, 12, 18)
     assert approval.sources.count() == 2  # the row's source is added to the act's own
@@ -294,3 +297,9 @@ def test_admin_import_is_csrf_protected(otp_admin_client, db):
         reverse("admin:bills_bill_import"), {"file": SimpleUploadedFile("a.csv", b"bill\n")}
     )
     assert response.status_code == 403
+
+
+def test_semicolon_csv_with_a_byte_order_mark(kz_record):
+    content = "\ufeff" + csv_bytes(statement_row()).decode().replace(",", ";")
+    rows = sheet_read(name="acts.csv", content=content.encode("utf-8"))
+    assert rows[0].values["actor"] == "A human rights group"
