@@ -4,12 +4,14 @@ writes nothing, whole-file refusal with row numbers, CSV and XLSX, and the admin
 import csv
 import datetime
 import io
+from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -303,3 +305,17 @@ def test_semicolon_csv_with_a_byte_order_mark(kz_record):
     content = "\ufeff" + csv_bytes(statement_row()).decode().replace(",", ";")
     rows = sheet_read(name="acts.csv", content=content.encode("utf-8"))
     assert rows[0].values["actor"] == "A human rights group"
+
+
+def test_the_command_imports_and_dry_runs(kz_record, tmp_path):
+    path = tmp_path / "acts.csv"
+    path.write_bytes(csv_bytes(senate_row()))
+    out = StringIO()
+    call_command("import_acts", str(path), "--dry-run", stdout=out)
+    assert "row 2: created" in out.getvalue() and "nothing written" in out.getvalue()
+    assert not Event.objects.filter(chamber=kz_record.upper).exists()
+    call_command("import_acts", str(path), stdout=StringIO())
+    assert Event.objects.filter(chamber=kz_record.upper).exists()
+    path.write_bytes(csv_bytes(senate_row(date="2025-02-30")))
+    with pytest.raises(CommandError, match="row 2: date"):
+        call_command("import_acts", str(path), stdout=StringIO())
