@@ -18,6 +18,7 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ from bills.seeds import SeedReport
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 REQUIRED_COLUMNS = ("bill", "classification", "description")
 COUNT_COLUMNS = {
@@ -161,6 +163,17 @@ def _xlsx_table(content: bytes) -> list[list[str]]:
     # Read-only and values only (data_only): no formulas evaluated, no macros, no images. A
     # damaged or foreign file makes openpyxl raise almost anything (BadZipFile, KeyError, its
     # InvalidFileException, XML errors): each is the one message, never a server error.
+    # The 2 MB bound is on the compressed file: bound what it unpacks to as well.
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SheetError("The XLSX file cannot be read: it is not a valid XLSX file.") from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SheetError(
+            f"The XLSX file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: "
+            "save it as CSV, or split it."
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:
@@ -409,8 +422,9 @@ def _match(row: _Parsed) -> Event | None:
     """The act on the bill's timeline this row states again, or completes.
 
     A legislative act: same classification and chamber, and the same date, or an existing act
-    left undated or dated to the month the row's date falls in (an undated row matches any).
-    An advocacy event (several statements may share a day): also the same description."""
+    left undated or dated to the month the row's date falls in (an undated row matches any, a
+    month-only row an act dated in that month). An advocacy event (several statements may
+    share a day): also the same description."""
     candidates = Event.objects.filter(
         bill=row.bill, classification=row.classification, chamber=row.chamber
     ).order_by("order")
@@ -418,12 +432,12 @@ def _match(row: _Parsed) -> Event | None:
         candidates = candidates.filter(description=row.fields["description"])
     found = []
     for event in candidates:
-        if row.date is None or event.date_precision == DatePrecision.UNKNOWN:
+        if row.date is None or event.date is None:
             found.append(event)
-        elif event.date_precision == DatePrecision.MONTH:
-            if (event.date.year, event.date.month) == (row.date.year, row.date.month):  # type: ignore[union-attr]
+        elif DatePrecision.MONTH in (event.date_precision, row.precision):
+            if (event.date.year, event.date.month) == (row.date.year, row.date.month):
                 found.append(event)
-        elif event.date == row.date and row.precision == DatePrecision.DAY:
+        elif event.date == row.date:
             found.append(event)
     exact = [e for e in found if e.date == row.date and e.date_precision == row.precision]
     if len(exact) == 1:
@@ -474,7 +488,9 @@ def _row_write(row: _Parsed, number: int, report: ImportReport) -> RowResult:
     # Complete the act: what the row leaves blank stays as it is; sources are added.
     data: dict[str, Any] = {"description": row.fields["description"]}
     data |= {n: v for n, v in row.fields.items() if v and n != "description"}
-    if row.date is not None:
+    # A row's date completes the act's; it never blurs a day already known into a month.
+    blurs = row.precision == DatePrecision.MONTH and existing.date_precision == DatePrecision.DAY
+    if row.date is not None and not blurs:
         data |= {"date": row.date, "date_precision": row.precision}
     if row.visibility is not None:
         data["visibility"] = row.visibility

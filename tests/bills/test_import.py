@@ -319,3 +319,25 @@ def test_the_command_imports_and_dry_runs(kz_record, tmp_path):
     path.write_bytes(csv_bytes(senate_row(date="2025-02-30")))
     with pytest.raises(CommandError, match="row 2: date"):
         call_command("import_acts", str(path), stdout=StringIO())
+
+
+def test_a_month_row_matches_a_day_act_without_blurring_its_date(kz_record):
+    from tests.record import approve
+
+    approval = approve(kz_record, datetime.date(2025, 12, 18))
+    row = senate_row(date="2025-12", description="The Senate approved the bill in two readings.")
+    report = sheet_import(rows=sheet_read(name="a.csv", content=csv_bytes(row)))
+    assert report.rows[0].outcome == "updated"
+    approval.refresh_from_db()
+    assert (approval.date, approval.date_precision) == (datetime.date(2025, 12, 18), "day")
+    assert approval.description == "The Senate approved the bill in two readings."
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused():
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"<" * (51 * 1024 * 1024))
+    with pytest.raises(SheetError, match="unpacks to more than 50 MB"):
+        sheet_read(name="big.xlsx", content=out.getvalue())
