@@ -30,7 +30,7 @@ from bills import services as bill_services
 from bills import timeline
 from bills.changes import record_batch
 from bills.choices import ADVOCACY_CLASSIFICATIONS, Classification, DatePrecision, Visibility
-from bills.models import Bill, Chamber, Event, MemberVote, Source, Vote
+from bills.models import Bill, Chamber, Event, MemberVote, SigningWindow, Source, Vote
 from bills.seeds import SeedReport
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -114,6 +114,8 @@ class ImportReport:
     rows: list[RowResult] = field(default_factory=list)
     counts: SeedReport = field(default_factory=SeedReport)
     dry_run: bool = False
+    # What the derivation made of each bill the file touched: "slug: status a → b", windows.
+    bills: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         return self.counts.lines()
@@ -578,6 +580,28 @@ def _reasons(exc: Exception) -> str:
     return str(exc)
 
 
+def _derived(pk: int) -> tuple[str, list[str]]:
+    """A bill's derived status and its signing windows, as the preview shows them."""
+    bill = Bill.objects.get(pk=pk)
+    windows = [
+        f"{w.status} signing window closing {w.closes_earliest}"
+        + (f"…{w.closes_latest}" if w.closes_latest != w.closes_earliest else "")
+        for w in SigningWindow.objects.filter(bill_id=pk).order_by("id")
+    ]
+    return bill.status, windows
+
+
+def _derived_changes(before: dict[int, tuple[str, list[str]]]) -> list[str]:
+    lines = []
+    slugs = dict(Bill.objects.filter(pk__in=before).values_list("pk", "slug"))
+    for pk, (status, windows) in before.items():
+        new_status, new_windows = _derived(pk)
+        parts = [f"status {status} → {new_status}"] if new_status != status else []
+        parts += [w for w in new_windows if w not in windows]
+        lines.append(f"{slugs[pk]}: {'; '.join(parts) if parts else 'status unchanged'}")
+    return lines
+
+
 def sheet_import(*, rows: list[Row], dry_run: bool = False) -> ImportReport:
     """Write every row through the services in one transaction, or none.
 
@@ -586,14 +610,18 @@ def sheet_import(*, rows: list[Row], dry_run: bool = False) -> ImportReport:
     bad; `dry_run` rolls back a good file too, after reporting what it would do."""
     report = ImportReport(dry_run=dry_run)
     errors: list[str] = []
+    before: dict[int, tuple[str, list[str]]] = {}
     with transaction.atomic():
         for row in rows:
             try:
                 with transaction.atomic(), record_batch():
                     parsed = _parse(row.values)
+                    before.setdefault(parsed.bill.pk, _derived(parsed.bill.pk))
                     report.rows.append(_row_write(parsed, row.number, report))
             except (RowError, ValidationError, IntegrityError) as exc:
                 errors.append(f"row {row.number}: {_reasons(exc)}")
+        if not errors:
+            report.bills = _derived_changes(before)
         if errors or dry_run:
             transaction.set_rollback(True)
     if errors:

@@ -82,6 +82,11 @@ def test_good_file_dry_run_then_import(kz_record):
     assert "passage (upper), 2025-12-18" in str(preview.rows[0])
     assert "statement, 2025-12" in str(preview.rows[1])
     assert row_counts() == before  # nothing written
+    # What the derivation would make of it, said before anything is written.
+    assert preview.bills[0].startswith(
+        "kz-lgbt-propaganda-ban: status passed-lower → awaiting-signature; "
+        "open signing window closing "
+    )
 
     report = sheet_import(rows=rows)
     assert [r.outcome for r in report.rows] == ["created", "created"]
@@ -96,7 +101,9 @@ def test_good_file_dry_run_then_import(kz_record):
     # Derived as any service write derives: the final approval opened the President's window,
     # and the new public action raised its alert for the subscriber.
     assert bill.status == BillStatus.AWAITING_SIGNATURE
-    assert bill.windows.get().triggered_earliest == datetime.date(2025, 12, 18)
+    window = bill.windows.get()
+    assert window.triggered_earliest == datetime.date(2025, 12, 18)
+    assert preview.bills[0].endswith(f"closing {window.closes_earliest}…{window.closes_latest}")
     assert Alert.objects.filter(kind=Alert.Kind.NEW_ACTION, event=approval).exists()
 
     again = sheet_import(rows=rows)
@@ -226,6 +233,7 @@ def test_admin_upload_preview_then_import(otp_admin_client, kz_record):
     content = preview.content.decode()
     assert "Preview (dry run)" in content and "nothing has been written" in content
     assert "kz-lgbt-propaganda-ban: passage (upper), 2025-12-18" in content
+    assert "status passed-lower → awaiting-signature" in content
     assert [r.outcome for r in preview.context["preview"].rows] == ["created", "created"]
     assert row_counts() == before
 
