@@ -72,6 +72,7 @@ RESULTS |= {"failed": Vote.Result.FAIL, "fail": Vote.Result.FAIL}
 TRUE = {"yes", "true", "1", "y"}
 FALSE = {"no", "false", "0", "n"}
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # not the other ISO forms fromisoformat takes
 
 
 class SheetError(Exception):
@@ -162,9 +163,6 @@ def _csv_table(content: bytes) -> list[list[str]]:
 
 
 def _xlsx_table(content: bytes) -> list[list[str]]:
-    # Read-only and values only (data_only): no formulas evaluated, no macros, no images. A
-    # damaged or foreign file makes openpyxl raise almost anything (BadZipFile, KeyError, its
-    # InvalidFileException, XML errors): each is the one message, never a server error.
     # The 2 MB bound is on the compressed file: bound what it unpacks to as well.
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -176,6 +174,9 @@ def _xlsx_table(content: bytes) -> list[list[str]]:
             f"The XLSX file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: "
             "save it as CSV, or split it."
         )
+    # Read-only and values only (data_only): no formulas evaluated, no macros, no images. A
+    # damaged or foreign file makes openpyxl raise almost anything (BadZipFile, KeyError, its
+    # InvalidFileException, XML errors): each is the one message, never a server error.
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:
@@ -210,11 +211,11 @@ def _cell(value: Any) -> str:
 
 
 def _rows(table: list[list[str]]) -> list[Row]:
-    while table and not any(c.strip() for c in table[0]):
-        table = table[1:]
-    if not table:
+    # Blank rows above the header are skipped; the numbers stay the spreadsheet's.
+    first = next((i for i, cells in enumerate(table) if any(c.strip() for c in cells)), None)
+    if first is None:
         raise SheetError("The file has no header row.")
-    header = [c.strip().lower() for c in table[0]]
+    header = [c.strip().lower() for c in table[first]]
     while header and header[-1] == "":
         header.pop()
     unknown = [c or "(blank)" for c in header if c not in COLUMNS]
@@ -229,7 +230,7 @@ def _rows(table: list[list[str]]) -> list[Row]:
     if missing:
         raise SheetError(f"Missing required column(s): {', '.join(missing)}.")
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in enumerate(table[first + 1 :], start=first + 2):
         if not any(c.strip() for c in cells):
             continue
         if any(c.strip() for c in cells[len(header) :]):
@@ -256,7 +257,8 @@ def _date(value: str, column: str) -> tuple[datetime.date | None, str]:
     try:
         if month:
             return datetime.date(int(month[1]), int(month[2]), 1), DatePrecision.MONTH
-        return datetime.date.fromisoformat(value), DatePrecision.DAY
+        if DAY.match(value):
+            return datetime.date.fromisoformat(value), DatePrecision.DAY
     except ValueError:
         pass
     raise RowError(f"{column}: {value!r} is not a date (YYYY-MM-DD, or YYYY-MM for a month)")

@@ -349,3 +349,15 @@ def test_an_xlsx_that_unpacks_to_too_much_is_refused():
         archive.writestr("xl/sharedStrings.xml", b"<" * (51 * 1024 * 1024))
     with pytest.raises(SheetError, match="unpacks to more than 50 MB"):
         sheet_read(name="big.xlsx", content=out.getvalue())
+
+
+def test_row_numbers_are_the_spreadsheets_and_dates_are_strict(kz_record):
+    content = b"\n,,\n" + csv_bytes(senate_row(date="20251218"), senate_row(date="2025-W51-4"))
+    rows = sheet_read(name="a.csv", content=content)
+    assert [r.number for r in rows] == [4, 5]  # two blank rows, then the header on row 3
+    with pytest.raises(ImportRefused) as refused:
+        sheet_import(rows=rows, dry_run=True)
+    assert [e.split(": ")[:2] for e in refused.value.errors] == [
+        ["row 4", "date"],
+        ["row 5", "date"],
+    ]
