@@ -361,3 +361,16 @@ def test_row_numbers_are_the_spreadsheets_and_dates_are_strict(kz_record):
         ["row 4", "date"],
         ["row 5", "date"],
     ]
+
+
+def test_admin_previews_an_xlsx_upload(otp_admin_client, kz_record):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(list(COLUMNS))
+    workbook.active.append([statement_row().get(c, "") for c in COLUMNS])
+    out = io.BytesIO()
+    workbook.save(out)
+    response = upload(otp_admin_client, out.getvalue(), name="acts.xlsx")
+    assert response.status_code == 200
+    assert [r.outcome for r in response.context["preview"].rows] == ["created"]
