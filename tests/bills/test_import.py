@@ -4,6 +4,7 @@ writes nothing, whole-file refusal with row numbers, CSV and XLSX, and the admin
 import csv
 import datetime
 import io
+import zipfile
 from io import StringIO
 
 import pytest
@@ -14,12 +15,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from openpyxl import Workbook
 
 from bills.imports import COLUMNS, ImportRefused, SheetError, sheet_import, sheet_read
 from bills.models import BillStatus, Classification, Event, Source, Vote
 from bills.seeds import SEEDS_DIR, seeds_load
 from events.models import Alert
 from tests.events.factories import SubscriptionFactory
+from tests.record import approve
 
 SENATE_DAY = "2025-12-18"
 
@@ -111,8 +114,6 @@ def test_good_file_dry_run_then_import(kz_record):
 
 
 def test_an_undated_act_is_completed_not_added_twice(kz_record):
-    from tests.record import approve
-
     approval = approve(kz_record, None)  # the Senate's approval, recorded without a date
     rows = sheet_read(name="acts.csv", content=csv_bytes(senate_row()))
     report = sheet_import(rows=rows)
@@ -157,8 +158,6 @@ def test_unknown_bill_and_chamber_are_row_errors(kz_record):
 
 
 def test_xlsx_is_read_like_csv(kz_record):
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(list(COLUMNS))
@@ -330,8 +329,6 @@ def test_the_command_imports_and_dry_runs(kz_record, tmp_path):
 
 
 def test_a_month_row_matches_a_day_act_without_blurring_its_date(kz_record):
-    from tests.record import approve
-
     approval = approve(kz_record, datetime.date(2025, 12, 18))
     row = senate_row(date="2025-12", description="The Senate approved the bill in two readings.")
     report = sheet_import(rows=sheet_read(name="a.csv", content=csv_bytes(row)))
@@ -342,8 +339,6 @@ def test_a_month_row_matches_a_day_act_without_blurring_its_date(kz_record):
 
 
 def test_an_xlsx_that_unpacks_to_too_much_is_refused():
-    import zipfile
-
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/sharedStrings.xml", b"<" * (51 * 1024 * 1024))
@@ -364,8 +359,6 @@ def test_row_numbers_are_the_spreadsheets_and_dates_are_strict(kz_record):
 
 
 def test_admin_previews_an_xlsx_upload(otp_admin_client, kz_record):
-    from openpyxl import Workbook
-
     workbook = Workbook()
     workbook.active.append(list(COLUMNS))
     workbook.active.append([statement_row().get(c, "") for c in COLUMNS])
