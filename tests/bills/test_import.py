@@ -76,11 +76,13 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def test_good_file_dry_run_then_import(kz_record):
+def test_good_file_dry_run_then_import(kz_record, django_capture_on_commit_callbacks):
     SubscriptionFactory(bill=kz_record.bill)
     rows = sheet_read(name="acts.csv", content=csv_bytes(senate_row(), statement_row()))
     before = row_counts()
-    preview = sheet_import(rows=rows, dry_run=True)
+    with django_capture_on_commit_callbacks() as queued:
+        preview = sheet_import(rows=rows, dry_run=True)
+    assert queued == []  # the alert raised in the dry run is rolled back: no mail queued
     assert [(r.number, r.outcome) for r in preview.rows] == [(2, "created"), (3, "created")]
     assert "passage (upper), 2025-12-18" in str(preview.rows[0])
     assert "statement, 2025-12" in str(preview.rows[1])
@@ -91,7 +93,9 @@ def test_good_file_dry_run_then_import(kz_record):
         "open signing window closing "
     )
 
-    report = sheet_import(rows=rows)
+    with django_capture_on_commit_callbacks() as queued:
+        report = sheet_import(rows=rows)
+    assert queued  # the real import's alert is mailed after commit, like any service write
     assert [r.outcome for r in report.rows] == ["created", "created"]
     bill = kz_record.bill
     bill.refresh_from_db()
