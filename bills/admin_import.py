@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
@@ -33,11 +33,13 @@ from bills.imports import (
     sheet_read,
 )
 from bills.models import Event
+from bills.seeds import SEEDS_DIR
 
 SALT = "bills.admin_import.rows"
 MAX_AGE = 60 * 60
 PERMISSIONS = ("bills.add_event", "bills.change_event")
 TEMPLATE = "admin/bills/import/import.html"
+TEMPLATE_FILE = SEEDS_DIR / "import-template.csv"
 
 
 class UploadForm(forms.Form):
@@ -86,7 +88,21 @@ def import_urls(admin_site: admin.AdminSite) -> list[URLPattern]:
     def view(request: HttpRequest) -> HttpResponse:
         return import_view(request, admin_site=admin_site)
 
-    return [path("import/", admin_site.admin_view(view), name="bills_bill_import")]
+    def template(request: HttpRequest) -> FileResponse:
+        if not all(request.user.has_perm(p) for p in PERMISSIONS):
+            raise PermissionDenied
+        return FileResponse(
+            TEMPLATE_FILE.open("rb"), as_attachment=True, content_type="text/csv; charset=utf-8"
+        )
+
+    return [
+        path("import/", admin_site.admin_view(view), name="bills_bill_import"),
+        path(
+            "import/template.csv",
+            admin_site.admin_view(template),
+            name="bills_bill_import_template",
+        ),
+    ]
 
 
 def import_view(request: HttpRequest, *, admin_site: admin.AdminSite) -> HttpResponse:

@@ -229,6 +229,9 @@ def test_admin_upload_preview_then_import(otp_admin_client, kz_record):
     assert reverse("admin:bills_bill_import") in changelist.content.decode()
     page = otp_admin_client.get(reverse("admin:bills_bill_import"))
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.content.decode()
+    template = otp_admin_client.get(reverse("admin:bills_bill_import_template"))
+    assert b"".join(template.streaming_content) == (SEEDS_DIR / "import-template.csv").read_bytes()
+    assert "attachment" in template["Content-Disposition"]
 
     before = row_counts()
     preview = upload(otp_admin_client, csv_bytes(senate_row(), statement_row()))
@@ -294,6 +297,7 @@ def test_admin_import_needs_the_event_permissions(otp_admin_client, db):
     user.save()
     user.user_permissions.add(Permission.objects.get(codename="view_bill"))
     assert otp_admin_client.get(reverse("admin:bills_bill_import")).status_code == 403
+    assert otp_admin_client.get(reverse("admin:bills_bill_import_template")).status_code == 403
     changelist = otp_admin_client.get(reverse("admin:bills_bill_changelist"))
     assert changelist.status_code == 200
     assert reverse("admin:bills_bill_import") not in changelist.content.decode()
