@@ -149,3 +149,5 @@ def _tell(request: HttpRequest, report: ImportReport) -> None:
         f"{outcomes.count(o)} {o}" for o in ("created", "updated", "unchanged") if o in outcomes
     )
     messages.success(request, f"Imported {len(outcomes)} row(s): {summary}.")
+    for line in report.bills:
+        messages.info(request, line)

@@ -251,6 +251,7 @@ def test_admin_upload_preview_then_import(otp_admin_client, kz_record):
     assert kz_record.bill.status == BillStatus.AWAITING_SIGNATURE
     followed = otp_admin_client.get(done["Location"])
     assert "Imported 2 row(s): 2 created." in followed.content.decode()
+    assert "status passed-lower → awaiting-signature" in followed.content.decode()
 
 
 def test_admin_bad_row_lists_the_row_and_writes_nothing(otp_admin_client, kz_record):
