@@ -18,8 +18,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange, ModelDelta
 
 from bills import services, timeline
 from bills.admin_import import import_urls
@@ -35,6 +38,7 @@ from bills.models import (
     SigningWindow,
     Source,
     Subject,
+    Visibility,
     Vote,
 )
 
@@ -101,6 +105,43 @@ class NoRevertMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
 
 
+class ExplainedHistoryMixin:
+    """The history's "Changes" column lists every tracked field, the derived ones too.
+
+    simple-history diffs only editable fields by default, and the fields the derivation writes
+    (a bill's status and dates, a window's bounds) are not editable: their changes, the ones an
+    admin most needs to see explained, showed as an empty column."""
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        previous = None
+        for current in historical_records:
+            if previous is None:
+                previous = current
+                continue
+            delta = _delta(newer=previous, older=current)
+            helper = self.get_historical_record_context_helper(request, previous)  # type: ignore[attr-defined]
+            previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+def _delta(*, newer: Any, older: Any) -> ModelDelta:
+    """Every tracked field that differs (non-editable ones too), then the m2m fields."""
+    changes = [
+        ModelChange(field.name, getattr(older, field.attname), getattr(newer, field.attname))
+        for field in newer.tracked_fields
+        # Not the save timestamps: every record moves them, and the row's date says it.
+        if not getattr(field, "auto_now", False)
+        and getattr(older, field.attname) != getattr(newer, field.attname)
+    ]
+    m2m = [field.name for field in newer._history_m2m_fields]
+    if m2m:
+        # The sources (and subjects) before and after, as their labels.
+        changes += newer.diff_against(
+            older, included_fields=m2m, foreign_keys_are_objs=True
+        ).changes
+    return ModelDelta(changes, [c.field for c in changes], older, newer)
+
+
 def _adopt(target: models.Model, saved: models.Model) -> None:
     """Make the admin's form instance the saved row (its pk, for the redirect and the log)."""
     for field in saved._meta.concrete_fields:
@@ -127,7 +168,7 @@ class ServiceInline:
         raise NotImplementedError
 
 
-class ServiceModelAdmin(RuleErrorsMixin, NoRevertMixin, SimpleHistoryAdmin):
+class ServiceModelAdmin(RuleErrorsMixin, ExplainedHistoryMixin, NoRevertMixin, SimpleHistoryAdmin):
     """Saves the object and its inlines through the services, in one record batch."""
 
     service_fields: ClassVar[Sequence[str]] = ()
@@ -304,7 +345,7 @@ class SubjectAdmin(ServiceModelAdmin):
 class SourceAdmin(ServiceModelAdmin):
     list_display = ["publisher", "title", "published_on", "published_precision", "url"]
     list_filter = ["published_precision", "publisher"]
-    search_fields = ["publisher", "title", "url", "note"]
+    search_fields = ["publisher", "title", "url", "note", "published_on"]
     date_hierarchy = "published_on"
     service_fields = services.SOURCE_FIELDS
 
@@ -350,8 +391,10 @@ EVENT_FORM_FIELDS: list[Any] = [
 
 
 class EventInline(ServiceInline, BillScopedMixin, admin.StackedInline):
+    # Folded: the timeline above lists every act in a line; unfold to edit them in place.
     model = Event
     extra = 0
+    classes = ["collapse"]
     fields = EVENT_FORM_FIELDS
     autocomplete_fields = ["sources"]
     ordering = ["order"]
@@ -391,7 +434,14 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
         "summary",
     ]
     list_select_related = ["jurisdiction"]
-    readonly_fields = ["status", "introduced_on", "last_action_on", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "introduced_on",
+        "last_action_on",
+        "created_at",
+        "updated_at",
+        "timeline",
+    ]
     prepopulated_fields = {"slug": ["short_title"]}
     autocomplete_fields = ["subjects", "sources"]
     fieldsets = [
@@ -406,18 +456,45 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
             "Derived from the public actions (read-only)",
             {"fields": ["status", "introduced_on", "last_action_on", "created_at", "updated_at"]},
         ),
+        ("Timeline", {"fields": ["timeline"]}),
     ]
     inlines = [EventInline]
     service_fields = services.BILL_FIELDS
+    object_history_template = "admin/bills/bill/object_history.html"
     # The changelist links to the spreadsheet import (bills.admin_import).
     change_list_template = "admin/bills/import/bill_change_list.html"
 
     def get_urls(self):
         return import_urls(self.admin_site) + super().get_urls()
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Links to the windows' own histories, where their derived bounds' changes are listed.
+        windows = SigningWindow.objects.filter(bill_id=object_id).select_related("rule")
+        context = {**(extra_context or {}), "signing_windows": windows.order_by("opened_at")}
+        return super().history_view(request, object_id, extra_context=context)
+
     @admin.display(description="title", ordering="title")
     def display_title(self, obj: Bill) -> str:
         return str(obj)
+
+    @admin.display(description="acts and notes, in order (each links to its page)")
+    def timeline(self, obj: Bill) -> str:
+        if obj.pk is None:
+            return "—"
+        events = obj.events.select_related("bill", "chamber").order_by("order")
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a>{}</li>',
+            (
+                (
+                    reverse("admin:bills_event_change", args=[event.pk]),
+                    str(event),
+                    " (internal)" if event.visibility == Visibility.INTERNAL else "",
+                )
+                for event in events
+            ),
+        )
+        return format_html('<ol class="bill-timeline">{}</ol>', rows) if rows else "—"
 
     def service_create(self, data):
         return services.bill_create(**data)
@@ -601,7 +678,7 @@ class SigningRuleAdmin(ServiceModelAdmin):
 
 
 @admin.register(SigningWindow)
-class SigningWindowAdmin(NoRevertMixin, SimpleHistoryAdmin):
+class SigningWindowAdmin(ExplainedHistoryMixin, NoRevertMixin, SimpleHistoryAdmin):
     """Read-only: windows are derived from the bill's actions and the signing rules."""
 
     list_display = [

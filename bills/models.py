@@ -84,6 +84,13 @@ def date_precision_constraint(prefix: str, date_field: str, precision_field: str
     )
 
 
+def date_label(date: datetime.date | None, precision: str) -> str:
+    """A date as an admin reads it in a picker: 18 Dec 2025, Dec 2025, or "undated"."""
+    if date is None or precision == DatePrecision.UNKNOWN:
+        return "undated"
+    return date.strftime("%b %Y" if precision == DatePrecision.MONTH else "%-d %b %Y")
+
+
 def _add(errors: dict[str, list[Any]], field: str, message: Any) -> None:
     errors.setdefault(field, []).append(message)
 
@@ -353,7 +360,8 @@ class Bill(LocalizedMixin, models.Model):
     # Full-text search on PostgreSQL: kept current by a database trigger (migration 0002) over
     # the titles, summaries and identifier in every language; unused (NULL) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    # The sources and subjects too (m2m), so that the history says when a source was added.
+    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[subjects, sources])
 
     class Meta:
         ordering = ["-updated_at"]
@@ -461,7 +469,7 @@ class Event(LocalizedMixin, models.Model):
     sources = models.ManyToManyField(Source, blank=True, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     objects = EventQuerySet.as_manager()
 
@@ -491,7 +499,15 @@ class Event(LocalizedMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.bill} #{self.order}: {self.classification}"
+        # What a picker shows: "LGBT propaganda ban · Senate · 18 Dec 2025 · passage".
+        chamber = related_or_none(self, "chamber")
+        parts = [
+            str(self.bill) if self.bill_id else "",
+            chamber.name if chamber else "",
+            date_label(self.date, self.date_precision),
+            self.get_classification_display(),
+        ]
+        return " · ".join(part for part in parts if part)
 
     def clean(self) -> None:
         errors: dict[str, list[Any]] = {}
@@ -591,7 +607,7 @@ class Vote(LocalizedMixin, models.Model):
     # Sources for the counts beyond the action's own (which cite the act itself).
     sources = models.ManyToManyField(Source, blank=True, related_name="votes")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         ordering = ["action__date", "id"]
@@ -619,9 +635,13 @@ class Vote(LocalizedMixin, models.Model):
         ]
 
     def __str__(self) -> str:
+        # What a picker shows: "Senate · 18 Dec 2025 · passed".
         action = related_or_none(self, "action")
-        where = f"{action.chamber.name if action.chamber else '?'} {action.date}" if action else ""
-        return f"{where}: {self.motion} ({self.result})"
+        if action is None:
+            return f"{self.motion} · {self.get_result_display()}"
+        chamber = action.chamber.name if action.chamber else "?"
+        when = date_label(action.date, action.date_precision)
+        return f"{chamber} · {when} · {self.get_result_display()}"
 
     def clean(self) -> None:
         """Row and cross-table rules, with messages for the admin (also enforced in the DB)."""

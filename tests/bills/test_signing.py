@@ -37,7 +37,7 @@ LOWER_PASSED = D(2025, 11, 12)
 
 @pytest.fixture
 def rules(db) -> dict[str, SigningRule]:
-    """The seeded signing rules (KZ, US, RU, US-CA) and their jurisdictions."""
+    """The seeded signing rules (seeds/signing_rules.yaml) and their jurisdictions."""
     rules_load()
     return {rule.code: rule for rule in SigningRule.objects.select_related("jurisdiction")}
 
@@ -95,12 +95,12 @@ def upper_passage(bill: Bill, date: D | None):
 @pytest.mark.django_db
 def test_rules_load_creates_then_reports_unchanged():
     first = rules_load()
-    assert sorted(first.created) == ["KZ", "RU", "US", "US-CA"]
+    assert sorted(first.created) == ["BG", "GH", "HU", "KZ", "RU", "UG", "US", "US-CA"]
     second = rules_load()
     assert (second.created, second.updated, sorted(second.unchanged)) == (
         [],
         [],
-        ["KZ", "RU", "US", "US-CA"],
+        ["BG", "GH", "HU", "KZ", "RU", "UG", "US", "US-CA"],
     )
     kz = SigningRule.objects.get(code="KZ")
     assert "art. 44(2)" in kz.legal_source
