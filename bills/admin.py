@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
 
 from bills import admin_acts, services, timeline
+from bills.admin_import import import_urls
 from bills.changes import record_batch
 from bills.models import (
     Bill,
@@ -474,6 +475,8 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
     inlines = [EventInline]
     service_fields = services.BILL_FIELDS
     object_history_template = "admin/bills/bill/object_history.html"
+    # The changelist links to the spreadsheet import (bills.admin_import).
+    change_list_template = "admin/bills/import/bill_change_list.html"
 
     def history_view(self, request, object_id, extra_context=None):
         # Links to the windows' own histories, where their derived bounds' changes are listed.
@@ -505,8 +508,10 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
         return format_html('<ol class="bill-timeline">{}</ol>', rows) if rows else "—"
 
     def get_urls(self):
-        # "Record a chamber's act" and "Record the executive's act" (bills.admin_acts).
+        # "Record a chamber's act" and "Record the executive's act" (bills.admin_acts), and the
+        # spreadsheet import (bills.admin_import).
         return [
+            *import_urls(self.admin_site),
             *admin_acts.urls(self, error_messages=rule_error_messages),
             *super().get_urls(),
         ]
