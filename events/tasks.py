@@ -24,9 +24,10 @@ def scan_deadlines() -> str:
     return str(report)
 
 
-@shared_task
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def send_deliveries(delivery_ids: list[int]) -> dict[str, int]:
-    """Send a batch of deliveries over one SMTP connection; retry the failed ones later."""
+    """Send a batch of deliveries over one SMTP connection; retry the failed ones later.
+    Retried whole when the database fails: the claim skips what was sent or is in flight."""
     outcomes = delivery.deliveries_send(delivery_ids=delivery_ids)
     retries: dict[float, list[int]] = {}
     for delivery_id, outcome in outcomes.items():

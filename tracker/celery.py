@@ -5,7 +5,19 @@ Importing it chooses no settings: whoever starts a worker or beat names them
 """
 
 from celery import Celery
+from celery.signals import task_prerun
+from django.db import connections
 
 app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _connections_checked(**kwargs: object) -> None:
+    """Before each task, what Django does before each web request: drop a connection that
+    failed or outlived CONN_MAX_AGE, and have the next query check the one kept
+    (CONN_HEALTH_CHECKS). Celery keeps connections across tasks (CELERY_DB_REUSE_MAX) without
+    this, so a PostgreSQL restart left a worker process failing on its dead connection."""
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
