@@ -11,6 +11,10 @@ from django.dispatch import Signal
 # (recorded public, or made public), each to be announced once.
 actions_published = Signal()
 
+# Sent by bills.timeline when a vote is recorded, in its transaction. kwargs: bill (Bill),
+# vote (Vote).
+vote_recorded = Signal()
+
 # kwargs: bill (Bill), changed (list[str]): the derived public facts that this change moved, of
 # "status", "introduced_on", "last_action_on", "windows". The derivation reads public actions
 # only, so a change to internal events never sends this.

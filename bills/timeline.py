@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from bills.changes import record_changed
 from bills.models import Bill, Chamber, DatePrecision, Event, MemberVote, Source, Visibility, Vote
+from bills.signals import vote_recorded
 from bills.updates import model_create, model_update
 
 EVENT_FIELDS = (
@@ -226,6 +227,7 @@ def vote_record(
         },
     )
     member_votes_set(vote=vote, member_votes=member_votes)
+    vote_recorded.send(sender=Vote, bill=action.bill, vote=vote)
     return vote
 
 

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from bills.models import Bill, Event, SigningRule, SigningWindow
+from bills.models import Bill, Event, SigningRule, SigningWindow, Vote
 from events.enqueue import deliveries_enqueue
 from events.models import Alert, Delivery, Subscription, Webhook
 
@@ -226,16 +226,33 @@ def alert_raise_for_event(*, event: Event) -> Alert | None:
     """
     if not event.is_legislative or not event.is_public:
         return None
+    return _raise_once_for_event(kind=Alert.Kind.NEW_ACTION, event=event)
+
+
+@transaction.atomic
+def alert_raise_for_vote(*, vote: Vote) -> Alert | None:
+    """Raise the 'new vote' alert once, for a vote added to a public action that was announced
+    before it (a vote recorded with its act goes out in that act's alert). Returns None when
+    nobody is to hear of it, or it was raised before."""
+    action = vote.action
+    if not action.is_legislative or not action.is_public:
+        return None
+    if not Alert.objects.filter(kind=Alert.Kind.NEW_ACTION, event=action).exists():
+        return None  # the act's own alert, raised after this in the same change, carries it
+    return _raise_once_for_event(kind=Alert.Kind.NEW_VOTE, event=action)
+
+
+def _raise_once_for_event(*, kind: str, event: Event) -> Alert | None:
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     sql = (  # noqa: S608
         "INSERT INTO {alert} (kind, bill_id, window_id, threshold_days, event_id, created_at) "
         "VALUES (%s, %s, NULL, NULL, %s, %s) ON CONFLICT DO NOTHING"
     ).format(**_tables())
     with connection.cursor() as cursor:
-        cursor.execute(sql, [str(Alert.Kind.NEW_ACTION), event.bill_id, event.pk, stamp])
+        cursor.execute(sql, [str(kind), event.bill_id, event.pk, stamp])
         if cursor.rowcount != 1:
             return None  # raised before
-    alert = Alert.objects.get(kind=Alert.Kind.NEW_ACTION, event=event)
+    alert = Alert.objects.get(kind=kind, event=event)
     if _fan_out(where="a.id = %s", params=[alert.pk], stamp=stamp):
         deliveries_enqueue(list(alert.deliveries.values_list("id", flat=True)))
     return alert

@@ -17,6 +17,9 @@ class Alert(models.Model):
         WINDOW_THRESHOLD = "window-threshold", _("signing window closing")
         WINDOW_OVERDUE = "window-overdue", _("signing deadline passed")
         NEW_ACTION = "new-action", _("new action or vote")
+        # A vote added to an action announced before (a vote recorded with its act is in
+        # that act's 'new action' alert).
+        NEW_VOTE = "new-vote", _("new vote")
         # For webhooks only: the bill's derived status, dates or windows moved.
         RECORD_CHANGED = "record-changed", _("record changed")
 
@@ -49,6 +52,9 @@ class Alert(models.Model):
             models.UniqueConstraint(
                 fields=["event"], condition=Q(kind="new-action"), name="alert_once_per_event"
             ),
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(kind="new-vote"), name="alert_once_per_vote"
+            ),
             models.CheckConstraint(
                 condition=Q(
                     kind="window-threshold",
@@ -63,6 +69,7 @@ class Alert(models.Model):
                     event__isnull=True,
                 )
                 | Q(kind="new-action", window__isnull=True, event__isnull=False)
+                | Q(kind="new-vote", window__isnull=True, event__isnull=False)
                 | Q(
                     kind="record-changed",
                     window__isnull=True,

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from bills.models import Bill, Event
-from bills.signals import actions_published, alert_raised, facts_changed
-from events.alerts import alert_raise_for_event, alert_raise_for_record_change
+from bills.models import Bill, Event, Vote
+from bills.signals import actions_published, alert_raised, facts_changed, vote_recorded
+from events.alerts import alert_raise_for_event, alert_raise_for_record_change, alert_raise_for_vote
 from events.models import Alert
 
 
@@ -20,6 +20,12 @@ def new_action_alerts(
     transaction that recorded it (the mails go out after commit)."""
     for event in events:
         _tell(bill, alert_raise_for_event(event=event))
+
+
+@receiver(vote_recorded, dispatch_uid="events-new-vote-alerts")
+def new_vote_alerts(sender: type[Vote], *, bill: Bill, vote: Vote, **kwargs: Any) -> None:
+    """A vote added to an action announced before raises its 'new vote' alert once."""
+    _tell(bill, alert_raise_for_vote(vote=vote))
 
 
 @receiver(facts_changed, dispatch_uid="events-record-changed-webhooks")

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from bills import services
 from bills.models import BillStatus, Classification, Jurisdiction, SigningWindow
-from bills.timeline import event_record, event_update
+from bills.timeline import event_record, event_update, vote_record, vote_update
 from events.alerts import alert_fan_out, alert_raise_for_event, deadlines_scan
 from events.models import Alert, Delivery, Subscription
 from tests.events.fixtures import D, subscribe
@@ -203,3 +203,40 @@ def test_internal_and_advocacy_events_raise_no_alert(kz_record):
     event_update(event=internal, data={"visibility": "public"})
     event_update(event=internal, data={"description": "Second reading (corrected)."})
     assert Alert.objects.filter(kind=Alert.Kind.NEW_ACTION, event=internal).count() == 1
+
+
+def test_a_vote_added_to_an_announced_action_raises_a_new_vote_alert_once(
+    kz_record, eager, django_capture_on_commit_callbacks
+):
+    subscribe("follower@example.org", bill=kz_record.bill)
+    with django_capture_on_commit_callbacks(execute=True):
+        approval = approve(kz_record, D(2025, 12, 18))  # announced: its 'new action' alert
+    assert not hasattr(approval, "vote") or approval.vote is None
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        vote = vote_record(
+            action=approval, motion="Approve the law", result="pass", yes_count=40, no_count=0
+        )
+    alert = Alert.objects.get(kind=Alert.Kind.NEW_VOTE)
+    assert alert.event == approval
+    [message] = mail.outbox
+    assert "vote recorded" in message.subject
+    assert "For: 40. Against: 0." in message.body
+    # Changing the vote, or recording the same change again, raises nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        vote_update(vote=vote, data={"yes_count": 41})
+    assert Alert.objects.filter(kind=Alert.Kind.NEW_VOTE).count() == 1 and len(mail.outbox) == 1
+
+
+def test_a_vote_recorded_with_its_act_is_in_the_acts_alert_only(kz_record):
+    approval = event_record(
+        bill=kz_record.bill,
+        classification=Classification.PASSAGE,
+        chamber=kz_record.upper,
+        date=D(2025, 12, 18),
+        description="The Senate approved the law.",
+        sources=[kz_record.article],
+        vote={"motion": "Approve the law", "result": "pass", "yes_count": 40, "no_count": 0},
+    )
+    assert Alert.objects.filter(kind=Alert.Kind.NEW_ACTION, event=approval).exists()
+    assert not Alert.objects.filter(kind=Alert.Kind.NEW_VOTE).exists()
