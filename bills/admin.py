@@ -189,6 +189,13 @@ class ServiceModelAdmin(RuleErrorsMixin, ExplainedHistoryMixin, NoRevertMixin, S
         """Nothing here: save_related saves the object with its inlines, through the services."""
 
     def save_related(self, request, form, formsets, change):
+        # Whatever the save raised (alerts to subscribers and webhooks) is said on the page.
+        with admin_acts.alerts_heard() as raised:
+            self._save_through_services(request, form, formsets, change)
+        if raised.lines:
+            messages.info(request, "Raised: " + "; ".join(raised.lines) + ".")
+
+    def _save_through_services(self, request, form, formsets, change):
         with record_batch():
             if change:
                 fresh = type(form.instance)._default_manager.get(pk=form.instance.pk)

@@ -120,7 +120,11 @@ def _heard(sender: Any, *, bill: Bill, kind: str, subscribers: int, webhooks: in
     raised = _raised.get()
     if raised is None:
         return
-    what = {"new-action": "new action alert", "record-changed": "record-changed alert"}
+    what = {
+        "new-action": "new action alert",
+        "new-vote": "new vote alert",
+        "record-changed": "record-changed alert",
+    }
     targets = []
     if subscribers or not webhooks:
         targets.append(f"{subscribers} subscriber{'s' if subscribers != 1 else ''}")

@@ -11,6 +11,7 @@ from bills.models import Bill, BillStatus, Classification, Event, MemberVote, Vo
 from events.models import Subscription
 from tests.bills.factories import EventFactory, SourceFactory, VoteFactory
 from tests.events.factories import SubscriptionFactory
+from tests.events.fixtures import subscribe
 
 NOV12 = datetime.date(2025, 11, 12)
 
@@ -426,3 +427,26 @@ def test_seeded_bill_pages_in_admin(otp_admin_client, django_assert_max_num_quer
     with django_assert_max_num_queries(30):
         listing = otp_admin_client.get(reverse("admin:bills_bill_changelist"))
     assert "enacted" in listing.content.decode()
+
+
+def test_a_save_in_the_admin_says_which_alerts_it_raised(otp_admin_client, introduced_bill, lower):
+    subscribe("follower@example.org", bill=introduced_bill)
+    url = reverse("admin:bills_bill_change", args=[introduced_bill.pk])
+    data = bill_form_data(
+        introduced_bill,
+        events=[
+            {
+                "order": 2,
+                "classification": "passage",
+                "visibility": "public",
+                "chamber": lower.pk,
+                "date": "2025-11-12",
+                "date_precision": "day",
+                "description": "Passed by the lower house.",
+                "sources": [SourceFactory().pk],
+            }
+        ],
+    )
+    response = otp_admin_client.post(url, data, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(m == "Raised: new action alert to 1 subscriber." for m in shown), shown
