@@ -77,6 +77,27 @@ def mail_error(exc: BaseException) -> str:
     return error
 
 
+def notice_send(*, to: str, language: str, template: str, context: dict, what: str) -> None:
+    """One mail to one person (a confirmation, an owner's notice): `template`_subject.txt and
+    _body.txt under events/email/, rendered in `language`. Raises MailNotSent, naming only the
+    error's class, when the mail server refuses it; the log names `what`, never the address."""
+    with translation.override(language):
+        subject = " ".join(
+            render_to_string(f"events/email/{template}_subject.txt", context).split()
+        )
+        body = render_to_string(f"events/email/{template}_body.txt", context)
+    message = EmailMessage(
+        subject=subject, body=body, to=[to], headers={"Auto-Submitted": "auto-generated"}
+    )
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError, ValueError) as exc:
+        # The exception's text may quote the address: only its class goes on.
+        error = mail_error(exc)
+        logger.info("%s not sent (%s)", what, error)
+        raise MailNotSent(error) from None
+
+
 def message_id_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "bill-tracker"
 

@@ -10,21 +10,17 @@ log line or an exception the worker logs (mail errors are reduced to their class
 from __future__ import annotations
 
 import datetime
-import logging
-import smtplib
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bills.models import Bill, Jurisdiction
-from events.delivery import SWEEP_BATCH, SWEEP_GRACE, MailNotSent, mail_error
+from events.delivery import SWEEP_BATCH, SWEEP_GRACE, notice_send
 from events.enqueue import confirmation_enqueue, subscription_request_enqueue
-from events.models import Delivery, Subscription, SubscriptionRequest
+from events.models import Delivery, Subscription, SubscriptionRequest, Webhook
 from events.tokens import (
     CONFIRM_MAX_AGE,
     confirm_token_issue,
@@ -33,8 +29,6 @@ from events.tokens import (
     subscription_from_unsubscribe_token,
     unsubscribe_rotate,
 )
-
-logger = logging.getLogger(__name__)
 
 PURGE_AFTER = datetime.timedelta(days=7)
 CONFIRMATION_MAX_ATTEMPTS = 5
@@ -198,25 +192,17 @@ def confirmation_send(*, subscription_id: int) -> bool:
     with translation.override(subscription.language):
         context = {
             "subscription": subscription,
-            "followed": _followed_name(subscription),
+            "followed": followed_name(subscription),
             "confirm_url": confirm_url(subscription, token),
             "days": CONFIRM_MAX_AGE.days,
         }
-        subject = " ".join(render_to_string("events/email/confirm_subject.txt", context).split())
-        body = render_to_string("events/email/confirm_body.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[subscription.email],
-        headers={"Auto-Submitted": "auto-generated"},
+    notice_send(
+        to=subscription.email,
+        language=subscription.language,
+        template="confirm",
+        context=context,
+        what=f"Confirmation for subscription {subscription_id}",
     )
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError, ValueError) as exc:
-        # The exception's text may quote the address: only its class goes on.
-        error = mail_error(exc)
-        logger.info("Confirmation for subscription %s not sent (%s)", subscription_id, error)
-        raise MailNotSent(error) from None
     Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=timezone.now())
     return True
 
@@ -248,8 +234,10 @@ def requests_due(*, now: datetime.datetime | None = None) -> list[int]:
     )
 
 
-def _followed_name(subscription: Subscription) -> str:
-    if subscription.bill is not None:
-        return subscription.bill.display_title()
-    assert subscription.jurisdiction is not None  # the one-scope check constraint
-    return subscription.jurisdiction.localized("name")
+def followed_name(follower: Subscription | Webhook) -> str:
+    """What a subscription or a webhook follows, in the active language ("" for everything)."""
+    if follower.bill is not None:
+        return follower.bill.display_title()
+    if follower.jurisdiction is not None:
+        return follower.jurisdiction.localized("name")
+    return ""

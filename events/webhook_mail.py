@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import logging
-import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from events.delivery import SWEEP_BATCH, SWEEP_GRACE, MailNotSent, mail_error
+from events.delivery import SWEEP_BATCH, SWEEP_GRACE, notice_send
 from events.models import Webhook
-
-logger = logging.getLogger(__name__)
+from events.subscriptions import followed_name
 
 
 def webhook_disabled_notice_send(*, webhook_id: int) -> bool:
@@ -32,33 +27,18 @@ def webhook_disabled_notice_send(*, webhook_id: int) -> bool:
     if webhook is None:
         return False
     with translation.override(webhook.language):
-        if webhook.bill is not None:
-            followed = webhook.bill.display_title()
-        elif webhook.jurisdiction is not None:
-            followed = webhook.jurisdiction.localized("name")
-        else:
-            followed = ""
         context = {
             "target_url": webhook.target_url,
-            "followed": followed,
+            "followed": followed_name(webhook),
             "failures": settings.WEBHOOK_MAX_FAILURES,
         }
-        subject = " ".join(
-            render_to_string("events/email/webhook_disabled_subject.txt", context).split()
-        )
-        body = render_to_string("events/email/webhook_disabled_body.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[webhook.owner_email],
-        headers={"Auto-Submitted": "auto-generated"},
+    notice_send(
+        to=webhook.owner_email,
+        language=webhook.language,
+        template="webhook_disabled",
+        context=context,
+        what=f"Disabling notice for webhook {webhook_id}",
     )
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError, ValueError) as exc:
-        error = mail_error(exc)
-        logger.info("Disabling notice for webhook %s not sent (%s)", webhook_id, error)
-        raise MailNotSent(error) from None
     Webhook.objects.filter(pk=webhook.pk).update(disabled_notice_sent_at=timezone.now())
     return True
 
