@@ -56,81 +56,82 @@ class AlertAdmin(WrittenByTheOutboxMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
+class SubscriberIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A subscriber's row: read-only, its identity (`identity_fields`) shown and searched by
+    superusers only, and deleted through its service (`service_delete`), one row at a time."""
+
+    identity_fields: tuple[str, ...] = ()
+    record_fields: tuple[str, ...] = ()
+
+    def service_delete(self, obj) -> None:
+        raise NotImplementedError
+
+    def get_search_fields(self, request):
+        if request.user.is_superuser:
+            return list(self.identity_fields)
+        return ["bill__title", "bill__short_title"]
+
+    def get_fields(self, request, obj=None):
+        identity = list(self.identity_fields) if request.user.is_superuser else []
+        return identity + list(self.record_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def delete_model(self, request, obj):
+        self.service_delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.service_delete(obj)
+
+
 @admin.register(Subscription)
-class SubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SubscriptionAdmin(SubscriberIdentityAdmin):
     """Addresses are people at risk: hidden from lists, visible to superusers only."""
 
     list_display = ["__str__", "bill", "jurisdiction", "language", "status", "created_at"]
     list_filter = ["status", "language", "jurisdiction"]
     list_select_related = ["bill", "jurisdiction"]
     date_hierarchy = "created_at"
+    identity_fields = ("email",)
+    record_fields = (
+        "bill",
+        "jurisdiction",
+        "language",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    )
 
-    def get_search_fields(self, request):
-        if request.user.is_superuser:
-            return ["email"]
-        return ["bill__title", "bill__short_title"]
-
-    def get_fields(self, request, obj=None):
-        fields = [
-            "bill",
-            "jurisdiction",
-            "language",
-            "status",
-            "created_at",
-            "confirmed_at",
-            "unsubscribed_at",
-        ]
-        return (["email"] if request.user.is_superuser else []) + fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
-
-    def delete_model(self, request, obj):
+    def service_delete(self, obj) -> None:
         subscription_delete(subscription=obj)
-
-    def delete_queryset(self, request, queryset):
-        for subscription in queryset:
-            subscription_delete(subscription=subscription)
 
 
 @admin.register(Webhook)
-class WebhookAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class WebhookAdmin(SubscriberIdentityAdmin):
     """A webhook's URL and owner are subscriber identity: superusers only; the secret: nobody."""
 
     list_display = ["__str__", "bill", "jurisdiction", "status", "consecutive_failures"]
     list_filter = ["status", "jurisdiction"]
     list_select_related = ["bill", "jurisdiction"]
     date_hierarchy = "created_at"
+    identity_fields = ("owner_email", "target_url")
+    record_fields = (
+        "bill",
+        "jurisdiction",
+        "language",
+        "status",
+        "consecutive_failures",
+        "challenge_attempts",
+        "created_at",
+        "confirmed_at",
+        "disabled_at",
+    )
 
-    def get_search_fields(self, request):
-        if request.user.is_superuser:
-            return ["owner_email", "target_url"]
-        return ["bill__title", "bill__short_title"]
-
-    def get_fields(self, request, obj=None):
-        fields = [
-            "bill",
-            "jurisdiction",
-            "language",
-            "status",
-            "consecutive_failures",
-            "challenge_attempts",
-            "created_at",
-            "confirmed_at",
-            "disabled_at",
-        ]
-        identity = ["owner_email", "target_url"] if request.user.is_superuser else []
-        return identity + fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
-
-    def delete_model(self, request, obj):
+    def service_delete(self, obj) -> None:
         webhook_delete(webhook=obj)
-
-    def delete_queryset(self, request, queryset):
-        for webhook in queryset:
-            webhook_delete(webhook=webhook)
 
 
 @admin.register(Delivery)
