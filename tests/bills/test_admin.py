@@ -71,6 +71,20 @@ def bill_form_data(bill, events=()):
     return data
 
 
+def lower_passage(lower) -> dict:
+    """A new inline row: the lower house's passage on 12 Nov 2025, with a source."""
+    return {
+        "order": 2,
+        "classification": "passage",
+        "visibility": "public",
+        "chamber": lower.pk,
+        "date": "2025-11-12",
+        "date_precision": "day",
+        "description": "Passed by the lower house.",
+        "sources": [SourceFactory().pk],
+    }
+
+
 def event_form_data(event=None, vote=None, **fields):
     """POST data for the event page (`event`: the one changed, or None to add one), with its
     vote inline (`vote`: the fields of a vote to add with it)."""
@@ -119,18 +133,7 @@ def test_inline_action_saved_in_admin_updates_status_and_history(
     url = reverse("admin:bills_bill_change", args=[bill.pk])
     data = bill_form_data(
         bill,
-        events=[
-            {
-                "order": 2,
-                "classification": "passage",
-                "visibility": "public",
-                "chamber": lower.pk,
-                "date": "2025-11-12",
-                "date_precision": "day",
-                "description": "Passed by the lower house.",
-                "sources": [SourceFactory().pk],
-            }
-        ],
+        events=[lower_passage(lower)],
     )
     response = otp_admin_client.post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
@@ -434,18 +437,7 @@ def test_a_save_in_the_admin_says_which_alerts_it_raised(otp_admin_client, intro
     url = reverse("admin:bills_bill_change", args=[introduced_bill.pk])
     data = bill_form_data(
         introduced_bill,
-        events=[
-            {
-                "order": 2,
-                "classification": "passage",
-                "visibility": "public",
-                "chamber": lower.pk,
-                "date": "2025-11-12",
-                "date_precision": "day",
-                "description": "Passed by the lower house.",
-                "sources": [SourceFactory().pk],
-            }
-        ],
+        events=[lower_passage(lower)],
     )
     response = otp_admin_client.post(url, data, follow=True)
     shown = [str(m) for m in response.context["messages"]]
