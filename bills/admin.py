@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -41,20 +41,9 @@ from bills.models import (
     Visibility,
     Vote,
 )
+from bills.validation import rule_error_messages
 
 RULE_ERROR = "_record_rule_error"
-
-
-def rule_error_messages(exc: Exception) -> dict[str, list[str]]:
-    """A service's ValidationError (or a trigger's IntegrityError) as messages by field."""
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            return {field: list(errors) for field, errors in exc.message_dict.items()}
-        return {NON_FIELD_ERRORS: list(exc.messages)}
-    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return {
-        NON_FIELD_ERRORS: [_("The database refused the change: %(reason)s") % {"reason": first}]
-    }
 
 
 class RuleErrorsMixin:
@@ -519,7 +508,7 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
         # spreadsheet import (bills.admin_import).
         return [
             *import_urls(self.admin_site),
-            *admin_acts.urls(self, error_messages=rule_error_messages),
+            *admin_acts.urls(self),
             *super().get_urls(),
         ]
 

@@ -23,7 +23,7 @@ import datetime
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -51,6 +51,7 @@ from bills.choices import (
 )
 from bills.models import Bill, Chamber, Event, MemberVote, SigningWindow, Source, Vote
 from bills.signals import alert_raised
+from bills.validation import rule_error_messages
 
 C = Classification
 
@@ -98,7 +99,6 @@ OPTION_WORDS = {
     "against": MemberVote.Option.NO,
     "for": MemberVote.Option.YES,
 }
-ErrorMessages = Callable[[Exception], dict[str, list[str]]]
 
 
 def day_text(day: datetime.date | None) -> str:
@@ -535,7 +535,6 @@ def act_view(
     model_admin: admin.ModelAdmin,
     form_class: type[ActForm],
     title: str,
-    error_messages: ErrorMessages,
     preview_first: bool,
 ) -> HttpResponse:
     bill = get_object_or_404(Bill.objects.select_related("jurisdiction"), pk=object_id)
@@ -559,7 +558,7 @@ def act_view(
                 else:
                     event, raised = _save(form)
             except (ValidationError, IntegrityError) as exc:
-                _show_errors(form, error_messages(exc))
+                _show_errors(form, rule_error_messages(exc))
                 preview = None
             else:
                 if not wants_preview:
@@ -642,7 +641,7 @@ def _fieldsets(form: ActForm) -> list[tuple[str, list[forms.BoundField]]]:
     ]
 
 
-def urls(model_admin: admin.ModelAdmin, *, error_messages: ErrorMessages) -> list[URLPattern]:
+def urls(model_admin: admin.ModelAdmin) -> list[URLPattern]:
     """The two forms' URLs, for BillAdmin.get_urls."""
     site = model_admin.admin_site
 
@@ -654,7 +653,6 @@ def urls(model_admin: admin.ModelAdmin, *, error_messages: ErrorMessages) -> lis
                 model_admin=model_admin,
                 form_class=form_class,
                 title=title,
-                error_messages=error_messages,
                 preview_first=preview_first,
             )
 

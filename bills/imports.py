@@ -32,6 +32,7 @@ from bills.changes import record_batch
 from bills.choices import ADVOCACY_CLASSIFICATIONS, Classification, DatePrecision, Visibility
 from bills.models import Bill, Chamber, Event, MemberVote, SigningWindow, Source, Vote
 from bills.seeds import SeedReport
+from bills.validation import error_messages
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -569,13 +570,7 @@ def _vote_write(event: Event, row: _Parsed, counts: SeedReport, result: RowResul
 
 def _reasons(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            return "; ".join(
-                f"{f}: {m}" if f != "__all__" else m
-                for f, errs in exc.message_dict.items()
-                for m in errs
-            )
-        return "; ".join(exc.messages)
+        return "; ".join(error_messages(exc))
     if isinstance(exc, IntegrityError):
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return f"the database refused the change: {first}"

@@ -23,6 +23,7 @@ from bills import services as bill_services
 from bills import timeline
 from bills.changes import record_batch, record_changed
 from bills.models import Bill, Chamber, Event, Jurisdiction, SigningRule, Source, Subject, Vote
+from bills.validation import error_messages
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 RECORD_FILES = ("kazakhstan.yaml",)
@@ -222,7 +223,7 @@ class _Loader:
                 try:
                     self.event_load(bill, event, ewhere)
                 except ValidationError as exc:
-                    raise SeedError(f"{ewhere}: {'; '.join(_messages(exc))}") from exc
+                    raise SeedError(f"{ewhere}: {'; '.join(error_messages(exc))}") from exc
 
     def chamber(self, jurisdiction: Jurisdiction, classification: str, where: str) -> Chamber:
         chamber = jurisdiction.chambers.filter(classification=classification).first()
@@ -417,7 +418,7 @@ def _rule_load(spec: Any) -> tuple[SigningRule, str]:
             steps=steps,
         )
     except ValidationError as exc:
-        raise ValidationError(f"{where}: {'; '.join(_messages(exc))}") from exc
+        raise ValidationError(f"{where}: {'; '.join(error_messages(exc))}") from exc
 
 
 def _rules_count(report: SeedReport, path: Path) -> None:
@@ -467,7 +468,7 @@ def seeds_load(
             if dry_run:
                 transaction.set_rollback(True)
     except ValidationError as exc:
-        raise SeedError(f"invalid seed data: {'; '.join(_messages(exc))}") from exc
+        raise SeedError(f"invalid seed data: {'; '.join(error_messages(exc))}") from exc
     return report
 
 
@@ -492,9 +493,3 @@ def seed_paths(*, extra: list[str]) -> list[Path]:
             raise SeedError(f"{path}: no such file or folder")
     # A file named twice is loaded once.
     return list(dict.fromkeys(p.resolve() for p in paths))
-
-
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [f"{f}: {m}" for f, errs in exc.message_dict.items() for m in errs]
-    return list(exc.messages)

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 
 from bills.choices import DatePrecision
@@ -77,3 +77,27 @@ def related_or_none(obj: object, name: str) -> Any:
         return getattr(obj, name)
     except ObjectDoesNotExist:
         return None
+
+
+def error_messages(exc: ValidationError) -> list[str]:
+    """A ValidationError's messages as one list, each field's named ("date: …"); those about no
+    field in particular as they are. For a command's or an import's one-line reasons."""
+    if hasattr(exc, "error_dict"):
+        return [
+            m if f == "__all__" else f"{f}: {m}"
+            for f, errs in exc.message_dict.items()
+            for m in errs
+        ]
+    return list(exc.messages)
+
+
+def rule_error_messages(exc: Exception) -> dict[str, list[str]]:
+    """A service's ValidationError (or a trigger's IntegrityError) as messages by field."""
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return {field: list(errors) for field, errors in exc.message_dict.items()}
+        return {NON_FIELD_ERRORS: list(exc.messages)}
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return {
+        NON_FIELD_ERRORS: [_("The database refused the change: %(reason)s") % {"reason": first}]
+    }
