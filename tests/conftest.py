@@ -12,6 +12,8 @@ import shutil
 import pytest
 from django.conf import settings as django_settings
 
+from tests.events import receiver as local_receiver
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -73,3 +75,12 @@ def otp_admin_client(client, django_user_model):
     session.save()
     client.user = user
     return client
+
+
+@pytest.fixture
+def receiver():
+    """A real local HTTP receiver for webhooks (tests.events.receiver), on 127.0.0.1."""
+    hooks, server = local_receiver.start()
+    yield hooks
+    server.shutdown()
+    server.server_close()

@@ -33,14 +33,6 @@ from tests.record import KzRecord, act, approve
 
 
 @pytest.fixture
-def receiver():
-    hooks, server = local.start()
-    yield hooks
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
 def allow_local(settings):
     """The local receiver is on 127.0.0.1: allowed only because this test says so."""
     settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True

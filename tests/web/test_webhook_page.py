@@ -9,7 +9,6 @@ from django.test import Client
 
 from events.models import Webhook
 from events.webhooks import webhook_challenge
-from tests.events import receiver as local
 from tests.record import UNKNOWN, kz_record
 
 pytestmark = pytest.mark.django_db
@@ -18,14 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def record():
     return kz_record(senate_approved=UNKNOWN)
-
-
-@pytest.fixture
-def receiver():
-    hooks, server = local.start()
-    yield hooks
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(autouse=True)
