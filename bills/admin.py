@@ -31,8 +31,10 @@ from bills.models import (
     Bill,
     Chamber,
     Event,
+    Family,
     Jurisdiction,
     MemberVote,
+    Officeholder,
     SigningRule,
     SigningRuleStep,
     SigningWindow,
@@ -337,6 +339,42 @@ class SubjectAdmin(ServiceModelAdmin):
         services.subject_delete(subject=instance)
 
 
+@admin.register(Family)
+class FamilyAdmin(ServiceModelAdmin):
+    list_display = ["slug", "name", "name_ru", "name_kk"]
+    search_fields = ["slug", "name", "name_ru", "name_kk"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["sources"]
+    service_fields = services.FAMILY_FIELDS
+
+    def service_create(self, data):
+        return services.family_create(**data)
+
+    def service_update(self, instance, data):
+        services.family_update(family=instance, data=data)
+
+    def service_delete(self, instance):
+        services.family_delete(family=instance)
+
+
+@admin.register(Officeholder)
+class OfficeholderAdmin(ServiceModelAdmin):
+    list_display = ["name", "role", "jurisdiction", "term_start", "term_end"]
+    list_filter = ["jurisdiction", "role"]
+    search_fields = ["name", "name_ru", "name_kk"]
+    autocomplete_fields = ["sources"]
+    service_fields = services.OFFICEHOLDER_FIELDS
+
+    def service_create(self, data):
+        return services.officeholder_create(**data)
+
+    def service_update(self, instance, data):
+        services.officeholder_update(officeholder=instance, data=data)
+
+    def service_delete(self, instance):
+        services.officeholder_delete(officeholder=instance)
+
+
 @admin.register(Source)
 class SourceAdmin(ServiceModelAdmin):
     list_display = ["publisher", "title", "published_on", "published_precision", "url"]
@@ -453,7 +491,7 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
         "timeline",
     ]
     prepopulated_fields = {"slug": ["short_title"]}
-    autocomplete_fields = ["subjects", "sources"]
+    autocomplete_fields = ["subjects", "sources", "lineage_sources"]
     fieldsets = [
         (None, {"fields": ["jurisdiction", "identifier", "slug", "originating_chamber"]}),
         ("Titles", {"fields": ["title", "title_ru", "title_kk", "short_title"]}),
@@ -462,6 +500,13 @@ class BillAdmin(BillScopedMixin, ServiceModelAdmin):
             {"fields": ["short_title_ru", "short_title_kk"], "classes": ["collapse"]},
         ),
         ("Summary", {"fields": ["summary", "summary_ru", "summary_kk", "subjects", "sources"]}),
+        (
+            "Family and lineage",
+            {
+                "fields": ["family", "lineage", "lineage_ru", "lineage_kk", "lineage_sources"],
+                "classes": ["collapse"],
+            },
+        ),
         (
             "Derived from the public actions (read-only)",
             {"fields": ["status", "introduced_on", "last_action_on", "created_at", "updated_at"]},
@@ -652,7 +697,15 @@ class VoteAdmin(ServiceModelAdmin):
 class SigningRuleStepInline(admin.TabularInline):
     model = SigningRuleStep
     extra = 0
-    fields = ["order", "label", "length", "unit", "ends_with_receipt", "extends_past_holidays"]
+    fields = [
+        "order",
+        "phase",
+        "label",
+        "length",
+        "unit",
+        "ends_with_receipt",
+        "extends_past_holidays",
+    ]
 
 
 @admin.register(SigningRule)

@@ -26,10 +26,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from bills.choices import WindowPhase
 from bills.deadlines import Bounds
 from bills.derivation import ActionFact, Cycle, Derivation, derive
 from bills.models import Bill, Event, Jurisdiction, SigningRule, SigningWindow
-from bills.rules import rule_in_force, window_compute
+from bills.rules import court_adjusted, rule_in_force, signs_after_override, window_compute
 from bills.signals import actions_published, facts_changed
 
 logger = logging.getLogger(__name__)
@@ -128,8 +129,13 @@ def event_fact(event: Event, jurisdiction: Jurisdiction) -> ActionFact:
 
 def timeline_derive(bill: Bill, facts: Sequence[ActionFact]) -> Derivation:
     """The derivation of a timeline (real or proposed) of this bill's legislature."""
-    chambers = list(bill.jurisdiction.chambers.values_list("classification", flat=True))
-    return derive(actions=facts, chambers=chambers)
+    jurisdiction = bill.jurisdiction
+    chambers = list(jurisdiction.chambers.values_list("classification", flat=True))
+    return derive(
+        actions=facts,
+        chambers=chambers,
+        signs_after_override=signs_after_override(jurisdiction=jurisdiction),
+    )
 
 
 @transaction.atomic
@@ -156,7 +162,16 @@ def bill_derive(*, bill: Bill) -> Bill:
     return bill
 
 
-WINDOW_FACTS = ("status", "triggered_earliest", "received_on", "closes_earliest", "closes_latest")
+WINDOW_FACTS = (
+    "status",
+    "phase",
+    "triggered_earliest",
+    "received_on",
+    "closes_earliest",
+    "closes_latest",
+)
+# The windows the executive holds: at most one per bill (a database constraint).
+HELD = (SigningWindow.Status.OPEN, SigningWindow.Status.PAUSED)
 
 
 def _public_facts(bill: Bill) -> dict[str, Any]:
@@ -190,11 +205,11 @@ def windows_sync(*, bill: Bill, cycles: Sequence[Cycle]) -> SigningWindow | None
         (values, rows[i] if i < len(rows) else None) for i, values in enumerate(wanted)
     ]
     # Close before opening, so that the one-open-window constraint holds at every statement.
-    pairs.sort(key=lambda pair: pair[0]["status"] == SigningWindow.Status.OPEN)
+    pairs.sort(key=lambda pair: pair[0]["status"] in HELD)
     open_window = None
     for values, row in pairs:
         window = _window_write(bill=bill, values=values, row=row)
-        if window.status == SigningWindow.Status.OPEN:
+        if window.status in HELD:
             open_window = window
     return open_window
 
@@ -202,7 +217,8 @@ def windows_sync(*, bill: Bill, cycles: Sequence[Cycle]) -> SigningWindow | None
 def cycle_trigger(cycle: Cycle, rule: SigningRule) -> tuple[Bounds, datetime.date | None] | None:
     """What the rule counts from in this cycle, and the receipt day once known: the final
     approval or, for presentment rules, the receipt itself; None while that act is unrecorded."""
-    if rule.trigger == SigningRule.Trigger.FINAL_APPROVAL:
+    # An override's period runs from the override (bills.derivation opens it there).
+    if rule.trigger == SigningRule.Trigger.FINAL_APPROVAL or cycle.phase == WindowPhase.OVERRIDE:
         if cycle.approval is None:
             return None
         receipt = cycle.receipt
@@ -227,19 +243,28 @@ def _window_values(bill: Bill, cycle: Cycle) -> dict[str, Any] | None:
     if rule is None or counted is None:
         return None
     trigger, received_on = counted
+    if not any(step.phase == cycle.phase for step in rule.steps.all()):
+        return None  # the rule gives no period for this phase
     dates = window_compute(
         rule=rule,
         triggered_earliest=trigger.earliest,
         triggered_latest=trigger.latest,
         received_on=received_on,
+        phase=cycle.phase,
     )
+    closes = Bounds(dates.closes_earliest, dates.closes_latest)
+    if cycle.referral is not None and cycle.ruling is not None:
+        closes = court_adjusted(
+            rule=rule, closes=closes, referral=cycle.referral, ruling=cycle.ruling
+        )
     return {
         "rule": rule,
+        "phase": cycle.phase,
         "triggered_earliest": trigger.earliest,
         "triggered_latest": trigger.latest,
         "received_on": dates.received_on,
-        "closes_earliest": dates.closes_earliest,
-        "closes_latest": dates.closes_latest,
+        "closes_earliest": closes.earliest,
+        "closes_latest": closes.latest,
         "status": cycle.status,
         "closed_on": cycle.closed_on,
     }

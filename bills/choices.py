@@ -33,6 +33,7 @@ class BillStatus(models.TextChoices):
     VETOED = "vetoed", _("vetoed")
     WITHDRAWN = "withdrawn", _("withdrawn")
     FAILED = "failed", _("failed")
+    LAPSED = "lapsed", _("lapsed")
 
 
 class Classification(models.TextChoices):
@@ -54,6 +55,16 @@ class Classification(models.TextChoices):
     VETO_OVERRIDE_PASSAGE = "veto-override-passage", _("veto overridden")
     BECAME_LAW = "became-law", _("became law")
     WITHDRAWAL = "withdrawal", _("withdrawn")
+    # ... this project's own acts of the record, for what OCD's vocabulary lacks: a bill that
+    # dies with its parliament, a law signed in the head of state's place (Georgia's Speaker,
+    # 2024), a constitutional court's review, and the law's life after signature ...
+    LAPSE = "lapse", _("lapsed")
+    SUBSTITUTE_SIGNATURE = "substitute-signature", _("signed in the head of state's place")
+    COURT_REFERRAL = "court-referral", _("referred to the court")
+    COURT_RULING = "court-ruling", _("court ruling")
+    PUBLICATION = "publication", _("published officially")
+    ENTRY_INTO_FORCE = "entry-into-force", _("entered into force")
+    ENFORCEMENT_CASE = "enforcement-case", _("enforcement case")
     # ... and advocacy events that are not legislative acts.
     STATEMENT = "statement", _("statement")
     PRESS_CONFERENCE = "press-conference", _("press conference")
@@ -96,6 +107,30 @@ class WindowStatus(models.TextChoices):
     VETOED = "vetoed", _("vetoed")
     BECAME_LAW = "became-law", _("became law")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    LAPSED = "lapsed", _("lapsed")
+    # Referred to the constitutional court: the period does not run until its ruling.
+    PAUSED = "paused", _("paused for the court")
+
+
+class WindowPhase(models.TextChoices):
+    """Which of the executive's periods a window is: after the passage, or after an override
+    where the law gives the head of state a new period to sign (Georgia)."""
+
+    PASSAGE = "passage", _("after the final approval")
+    OVERRIDE = "override", _("after the override")
+
+
+class CourtReferral(models.TextChoices):
+    """What a referral to the constitutional court does to the period, as the law says."""
+
+    SUSPENDS = "suspends", _("the period stops until the ruling, then runs on")
+    SIGN_ON_RULING = "sign-on-ruling", _("the head of state signs at once after the ruling")
+    NOT_STATED = "not-stated", _("the law states no effect on the period")
+
+
+class OfficeRole(models.TextChoices):
+    HEAD_OF_STATE = "head-of-state", _("head of state")
+    SPEAKER = "speaker", _("speaker of parliament")
 
 
 class RuleTrigger(models.TextChoices):

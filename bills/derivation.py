@@ -2,10 +2,12 @@
 
 `derive()` walks the bill's public legislative actions once, in timeline order, and returns its
 status, its introduction and last-action dates, and its signing-window cycles (opened by the
-final approval, narrowed by the executive's receipt, closed by a signature, veto, became-law or
-withdrawal; a returned bill that passes again opens the next cycle). Status and windows come out
-of the same loop over the same chambers, so they cannot disagree. Internal and advocacy events
-are ignored: they never change the public record.
+final approval, narrowed by the executive's receipt, paused by a referral to the constitutional
+court until its ruling, closed by a signature, veto, became-law, a signature in the head of
+state's place, withdrawal or lapse; a returned bill that passes again opens the next cycle, and
+so does an override where the law gives the head of state a new period to sign). Status and
+windows come out of the same loop over the same chambers, so they cannot disagree. Internal and
+advocacy events are ignored: they never change the public record.
 
 Pure: plain facts in, plain results out, no database. bills.changes reads the facts, calls it
 and writes the result, for every path that changes a timeline (services, admin, seeds, imports).
@@ -27,6 +29,7 @@ from bills.choices import (
     Classification,
     DatePrecision,
     Visibility,
+    WindowPhase,
     WindowStatus,
 )
 from bills.deadlines import Bounds
@@ -38,9 +41,16 @@ CLOSING: dict[str, tuple[str, str]] = {
     C.BECAME_LAW: (WindowStatus.BECAME_LAW, BillStatus.ENACTED),
     C.EXECUTIVE_VETO: (WindowStatus.VETOED, BillStatus.VETOED),
     C.WITHDRAWAL: (WindowStatus.WITHDRAWN, BillStatus.WITHDRAWN),
+    # Signed by another in the head of state's place: law without the head of state's signature
+    # (Georgia 2024: the Speaker signed after the President declined).
+    C.SUBSTITUTE_SIGNATURE: (WindowStatus.BECAME_LAW, BillStatus.ENACTED),
+    # Dies with its parliament (e.g. a dissolution at the end of the term).
+    C.LAPSE: (WindowStatus.LAPSED, BillStatus.LAPSED),
 }
 # The executive's own acts on a bill sent to it: dated no earlier than the approval that sent it.
 EXECUTIVE_ACTS = frozenset({C.EXECUTIVE_RECEIPT, C.EXECUTIVE_SIGNATURE, C.EXECUTIVE_VETO})
+# Acts that end a period the executive holds: there must be one.
+NEEDS_WINDOW = EXECUTIVE_ACTS | {C.SUBSTITUTE_SIGNATURE}
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,12 @@ class Cycle:
     status: str = WindowStatus.OPEN
     closed_on: datetime.date | None = None
     closing_event: int | None = None
+    phase: str = WindowPhase.PASSAGE
+    # A referral to the constitutional court while the executive holds the bill, and its ruling.
+    referral: Bounds | None = None
+    referral_event: int | None = None
+    ruling: Bounds | None = None
+    ruling_event: int | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +123,10 @@ class Derivation:
 
     @property
     def open_cycle(self) -> Cycle | None:
-        return next((c for c in self.cycles if c.status == WindowStatus.OPEN), None)
+        """The cycle the executive holds now, running or paused for the court."""
+        return next(
+            (c for c in self.cycles if c.status in (WindowStatus.OPEN, WindowStatus.PAUSED)), None
+        )
 
 
 def legislature(chamber_kinds: Collection[str]) -> frozenset[str]:
@@ -147,8 +166,16 @@ def when(acts: Sequence[ActionFact], index: int) -> Bounds | None:
     return Bounds(low, high)
 
 
-def derive(*, actions: Sequence[ActionFact], chambers: Collection[str]) -> Derivation:
-    """Status, dates, signing-window cycles and broken truth rules of a timeline."""
+def derive(
+    *,
+    actions: Sequence[ActionFact],
+    chambers: Collection[str],
+    signs_after_override: bool = False,
+) -> Derivation:
+    """Status, dates, signing-window cycles and broken truth rules of a timeline.
+
+    `signs_after_override`: the law gives the head of state a new period to sign an overridden
+    bill (Georgia), rather than the override itself making it law (United States)."""
     acts = [a for a in sorted(actions, key=lambda a: (a.order, a.pk or 0)) if a.counts]
     needed = legislature(chambers)
     result = Derivation()
@@ -214,14 +241,14 @@ def derive(*, actions: Sequence[ActionFact], chambers: Collection[str]) -> Deriv
             current.receipt_event = act.pk
             result.status = BillStatus.AWAITING_SIGNATURE
         elif kind in CLOSING:
-            if current is None and kind in EXECUTIVE_ACTS:
+            if current is None and kind in NEEDS_WINDOW:
                 # Signed or vetoed while nothing was before the executive: on a timeline in
                 # date order, an act dated before the approval that sent the bill lands here.
                 problems.append(_executive_act_without_window(act, result.cycles))
                 continue
             window_status, result.status = CLOSING[kind]
             if current is not None:
-                if kind in EXECUTIVE_ACTS:
+                if kind in NEEDS_WINDOW:
                     _check_not_before_approval(problems, act, current, acts)
                     _check_not_before_receipt(problems, act, current, acts)
                 current.status = window_status
@@ -235,8 +262,42 @@ def derive(*, actions: Sequence[ActionFact], chambers: Collection[str]) -> Deriv
         elif kind == C.VETO_OVERRIDE_PASSAGE and act.chamber:
             # An override needs every chamber of the legislature (e.g. US Const. art. I §7).
             overridden.add(act.chamber)
-            if needed <= overridden:
+            if needed <= overridden and not signs_after_override:
                 result.status = BillStatus.ENACTED
+            elif needed <= overridden and current is None:
+                result.status = BillStatus.AWAITING_SIGNATURE
+                current = Cycle(
+                    approval=when(acts, index), approval_event=act.pk, phase=WindowPhase.OVERRIDE
+                )
+                result.cycles.append(current)
+                overridden = set()
+        elif kind == C.COURT_REFERRAL and current is not None:
+            # Referred while the executive holds the bill: its period waits for the ruling (what
+            # the ruling does to it is the rule's, bills.rules.court_adjusted). A referral of a
+            # law already signed is recorded and changes nothing here.
+            if current.referral is not None:
+                problems.append(
+                    Problem(
+                        _(
+                            "%(act)s: this passage of the bill is already before the court "
+                            "(%(earlier)s). Correct that event instead."
+                        )
+                        % {
+                            "act": act.label(),
+                            "earlier": _event_label(acts, current.referral_event),
+                        },
+                        _pks(current.referral_event, act.pk),
+                    )
+                )
+                continue
+            current.referral = when(acts, index)
+            current.referral_event = act.pk
+            current.status = WindowStatus.PAUSED
+        elif kind == C.COURT_RULING and current is not None and current.referral is not None:
+            if current.ruling is None:
+                current.ruling = when(acts, index)
+                current.ruling_event = act.pk
+                current.status = WindowStatus.OPEN
         elif kind == C.FAILURE:
             if current is not None:
                 # The executive holds the bill: a chamber's failure now would leave its window

@@ -32,9 +32,12 @@ from bills.choices import (
     BillStatus,
     ChamberKind,
     Classification,
+    CourtReferral,
     DatePrecision,
+    OfficeRole,
     RuleTrigger,
     Visibility,
+    WindowPhase,
     WindowStatus,
 )
 from bills.translation import LocalizedMixin
@@ -53,8 +56,10 @@ __all__ = [
     "Classification",
     "DatePrecision",
     "Event",
+    "Family",
     "Jurisdiction",
     "MemberVote",
+    "Officeholder",
     "SigningRule",
     "SigningRuleStep",
     "SigningWindow",
@@ -317,6 +322,80 @@ class Source(models.Model):
         return self.published_on
 
 
+class Family(LocalizedMixin, models.Model):
+    """Laws that copy one another across jurisdictions, e.g. the "LGBT propaganda" bans that
+    followed Russia's of 2013. Each member bill says which earlier law it follows, with sources."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("name (English)"), max_length=200, validators=[validate_one_line])
+    name_ru = models.CharField(
+        _("name (Russian)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
+    name_kk = models.CharField(
+        _("name (Kazakh)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
+    summary = models.TextField(_("summary (English)"), blank=True)
+    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
+    summary_kk = models.TextField(_("summary (Kazakh)"), blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="families")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Officeholder(LocalizedMixin, models.Model):
+    """A person holding an office over a term: the head of state who signs, or the Speaker who
+    signs in their place. Who signed a law is read from the term its date falls in."""
+
+    Role = OfficeRole
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="officeholders"
+    )
+    role = models.CharField(max_length=16, choices=OfficeRole.choices)
+    name = models.CharField(_("name (English)"), max_length=200, validators=[validate_one_line])
+    name_ru = models.CharField(
+        _("name (Russian)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
+    name_kk = models.CharField(
+        _("name (Kazakh)"), max_length=200, blank=True, validators=[validate_one_line]
+    )
+    # Blank where no source gives the day: the term is then open at that end.
+    term_start = models.DateField(null=True, blank=True)
+    term_end = models.DateField(null=True, blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="officeholders")
+
+    class Meta:
+        ordering = ["jurisdiction", "role", F("term_start").asc(nulls_first=True)]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "role", "name", "term_start"],
+                name="officeholder_term_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gte=F("term_start")),
+                name="officeholder_term_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["head-of-state", "speaker"]), name="officeholder_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.get_role_display()}"
+
+    def holds_on(self, day: datetime.date) -> bool:
+        return (self.term_start is None or self.term_start <= day) and (
+            self.term_end is None or day <= self.term_end
+        )
+
+
 class Bill(LocalizedMixin, models.Model):
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="bills")
     identifier = models.CharField(
@@ -349,6 +428,16 @@ class Bill(LocalizedMixin, models.Model):
     )
     subjects = models.ManyToManyField(Subject, blank=True, related_name="bills")
     sources = models.ManyToManyField(Source, blank=True, related_name="bills")
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+    )
+    # Which earlier law this one follows, as its sources say; blank where none says.
+    lineage = models.TextField(_("lineage (English)"), blank=True)
+    lineage_ru = models.TextField(_("lineage (Russian)"), blank=True)
+    lineage_kk = models.TextField(_("lineage (Kazakh)"), blank=True)
+    lineage_sources = models.ManyToManyField(
+        Source, blank=True, related_name="lineage_of", verbose_name=_("lineage sources")
+    )
     # Derived from the bill's timeline by bills.changes.bill_derive, never typed in.
     status = models.CharField(
         max_length=24, choices=BillStatus.choices, default=BillStatus.INTRODUCED, editable=False
@@ -375,6 +464,10 @@ class Bill(LocalizedMixin, models.Model):
                 condition=Q(status__in=BillStatus.values), name="bill_status_valid"
             ),
             models.CheckConstraint(condition=~Q(title=""), name="bill_title_not_blank"),
+            # A lineage is a claim: it needs a family to belong to.
+            models.CheckConstraint(
+                condition=Q(lineage="") | Q(family__isnull=False), name="bill_lineage_has_family"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "jurisdiction"], name="bill_status_jurisdiction_idx"),
@@ -798,6 +891,11 @@ class SigningRule(models.Model):
     trigger = models.CharField(max_length=24, choices=RuleTrigger.choices)
     lapse_effect = models.CharField(max_length=16, choices=Lapse.choices)
     lapse_note = models.CharField(max_length=500, blank=True)
+    # What a referral to the constitutional court does to the period (e.g. Hungary's Fundamental
+    # Law art. 6(4): the President signs at once once the Court finds no violation).
+    court_referral = models.CharField(
+        max_length=16, choices=CourtReferral.choices, default=CourtReferral.NOT_STATED
+    )
     alert_days = models.JSONField(
         default=list,
         blank=True,
@@ -820,6 +918,10 @@ class SigningRule(models.Model):
             models.CheckConstraint(
                 condition=Q(lapse_effect__in=["becomes-law", "pocket-veto", "none"]),
                 name="signing_rule_lapse_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(court_referral__in=CourtReferral.values),
+                name="signing_rule_court_referral_valid",
             ),
         ]
 
@@ -845,8 +947,14 @@ class SigningRuleStep(models.Model):
         WORKING_DAYS = "working-days", _("working days")
         CALENDAR_MONTHS = "calendar-months", _("calendar months")
 
+    Phase = WindowPhase
+
     rule = models.ForeignKey(SigningRule, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField()
+    # The period after the final approval, or the one the law gives after an override.
+    phase = models.CharField(
+        max_length=16, choices=WindowPhase.choices, default=WindowPhase.PASSAGE
+    )
     label = models.CharField(max_length=200)
     length = models.PositiveSmallIntegerField()
     unit = models.CharField(max_length=24, choices=Unit.choices)
@@ -866,6 +974,9 @@ class SigningRuleStep(models.Model):
                 name="signing_step_one_receipt",
             ),
             models.CheckConstraint(condition=Q(length__gt=0), name="signing_step_length_positive"),
+            models.CheckConstraint(
+                condition=Q(phase__in=WindowPhase.values), name="signing_step_phase_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(
                     unit__in=[
@@ -892,6 +1003,9 @@ class SigningWindow(models.Model):
 
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="windows")
     rule = models.ForeignKey(SigningRule, on_delete=models.PROTECT, related_name="windows")
+    phase = models.CharField(
+        max_length=16, choices=WindowPhase.choices, default=WindowPhase.PASSAGE
+    )
     # The trigger's date, or its bounds where the source gives none (equal when exact).
     triggered_earliest = models.DateField()
     triggered_latest = models.DateField()
@@ -910,7 +1024,9 @@ class SigningWindow(models.Model):
         ordering = ["closes_earliest"]
         constraints = [
             models.UniqueConstraint(
-                fields=["bill"], condition=Q(status="open"), name="signing_window_one_open_per_bill"
+                fields=["bill"],
+                condition=Q(status__in=["open", "paused"]),
+                name="signing_window_one_open_per_bill",
             ),
             models.CheckConstraint(
                 condition=Q(triggered_earliest__lte=F("triggered_latest")),
@@ -921,11 +1037,12 @@ class SigningWindow(models.Model):
                 name="signing_window_close_range",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["open", "signed", "vetoed", "became-law", "withdrawn"]),
+                condition=Q(status__in=WindowStatus.values),
                 name="signing_window_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(status="open", closed_on__isnull=True) | ~Q(status="open"),
+                condition=Q(status__in=["open", "paused"], closed_on__isnull=True)
+                | ~Q(status__in=["open", "paused"]),
                 name="signing_window_closed_on_coherent",
             ),
         ]

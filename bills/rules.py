@@ -15,7 +15,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from bills import deadlines
-from bills.models import Jurisdiction, SigningRule
+from bills.choices import CourtReferral, WindowPhase
+from bills.models import Jurisdiction, SigningRule, SigningRuleStep
 
 
 def rule_calendar(rule: SigningRule) -> holidays.HolidayBase:
@@ -23,7 +24,8 @@ def rule_calendar(rule: SigningRule) -> holidays.HolidayBase:
     return deadlines.work_calendar(jurisdiction.holiday_country, jurisdiction.holiday_subdivision)
 
 
-def rule_steps(rule: SigningRule) -> list[deadlines.Step]:
+def rule_steps(rule: SigningRule, phase: str = WindowPhase.PASSAGE) -> list[deadlines.Step]:
+    """The rule's chain for one period: after the final approval, or after an override."""
     return [
         deadlines.Step(
             length=s.length,
@@ -32,7 +34,16 @@ def rule_steps(rule: SigningRule) -> list[deadlines.Step]:
             extends_past_holidays=s.extends_past_holidays,
         )
         for s in rule.steps.all()  # ordered by `order`
+        if s.phase == phase
     ]
+
+
+def signs_after_override(*, jurisdiction: Jurisdiction) -> bool:
+    """Whether the jurisdiction's law gives the head of state a period to sign an overridden
+    bill (a rule with override steps), rather than the override making it law."""
+    return SigningRuleStep.objects.filter(
+        rule__jurisdiction=jurisdiction, phase=WindowPhase.OVERRIDE
+    ).exists()
 
 
 def rule_in_force(*, jurisdiction: Jurisdiction, on: datetime.date) -> SigningRule | None:
@@ -72,6 +83,7 @@ def window_compute(
     triggered_earliest: datetime.date,
     triggered_latest: datetime.date | None = None,
     received_on: datetime.date | None = None,
+    phase: str = WindowPhase.PASSAGE,
 ) -> WindowDates:
     """The window a trigger (a date, or bounds on it) opens under `rule`; ValidationError if the
     dates are inconsistent."""
@@ -96,7 +108,7 @@ def window_compute(
         )
     bounds = deadlines.close_bounds(
         deadlines.Bounds(triggered_earliest, triggered_latest),
-        rule_steps(rule),
+        rule_steps(rule, phase),
         received_on=received_on,
         calendar=rule_calendar(rule),
     )
@@ -108,3 +120,26 @@ def window_compute(
         closes_earliest=bounds.earliest,
         closes_latest=bounds.latest,
     )
+
+
+def court_adjusted(
+    *,
+    rule: SigningRule,
+    closes: deadlines.Bounds,
+    referral: deadlines.Bounds,
+    ruling: deadlines.Bounds,
+) -> deadlines.Bounds:
+    """When a window closes once the constitutional court has ruled on a referral, as the rule
+    says: suspended (the days the court took are added: at least the shortest span between the
+    referral and the ruling, at most the longest), signed at once on the ruling (Hungary,
+    Fundamental Law art. 6(4)), or, where the law states nothing, as first computed."""
+    if rule.court_referral == CourtReferral.SUSPENDS:
+        shortest = max((ruling.earliest - referral.latest).days, 0)
+        longest = max((ruling.latest - referral.earliest).days, 0)
+        return deadlines.Bounds(
+            closes.earliest + datetime.timedelta(days=shortest),
+            closes.latest + datetime.timedelta(days=longest),
+        )
+    if rule.court_referral == CourtReferral.SIGN_ON_RULING:
+        return deadlines.Bounds(ruling.earliest, ruling.latest)
+    return closes

@@ -1,9 +1,10 @@
 """Loading the seed data in seeds/ through the record services, idempotently.
 
-`seeds_load` reads seeds/kazakhstan.yaml (and any other record file given) and the signing rules
-(seeds/signing_rules.yaml, `rules_load`), validates their shape, and creates or updates rows
-through bills.services and bills.timeline, all in one transaction and one record batch (each
-bill derived once, at the end): bad seed data raises SeedError and nothing is written.
+`seeds_load` reads the record files (every seeds/*.yaml but the rules, and any other given) and
+the signing rules (seeds/signing_rules.yaml, `rules_load`), validates their shape, and creates
+or updates rows through bills.services and bills.timeline, all in one transaction and one record
+batch (each bill derived once, at the end): bad seed data raises SeedError and nothing is
+written.
 """
 
 from __future__ import annotations
@@ -22,12 +23,27 @@ from django.db import transaction
 from bills import services as bill_services
 from bills import timeline
 from bills.changes import record_batch, record_changed
-from bills.models import Bill, Chamber, Event, Jurisdiction, SigningRule, Source, Subject, Vote
+from bills.models import (
+    Bill,
+    Chamber,
+    Event,
+    Family,
+    Jurisdiction,
+    Officeholder,
+    SigningRule,
+    Source,
+    Subject,
+    Vote,
+)
 from bills.validation import error_messages
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
-RECORD_FILES = ("kazakhstan.yaml",)
 SIGNING_RULES_FILE = "signing_rules.yaml"
+
+
+def default_record_files() -> list[Path]:
+    """The record's seed files: one per jurisdiction (and the families), all but the rules."""
+    return sorted(p for p in SEEDS_DIR.glob("*.yaml") if p.name != SIGNING_RULES_FILE)
 
 
 class SeedError(Exception):
@@ -171,6 +187,43 @@ class _Loader:
                 )
                 self.report.add("chambers", outcome)
 
+    def families_load(self, items: list[dict[str, Any]]) -> None:
+        for i, data in enumerate(items or []):
+            where = f"families[{i}]"
+            texts = ("name_ru", "name_kk", "summary", "summary_ru", "summary_kk")
+            _only(data, {"slug", "name", "sources", *texts}, where)
+            _, outcome = bill_services.family_upsert(
+                slug=_req(data, "slug", where),
+                name=" ".join(str(_req(data, "name", where)).split()),
+                sources=self.source_list(data.get("sources"), f"{where}.sources"),
+                **_text(data, *texts),
+            )
+            self.report.add("families", outcome)
+
+    def officeholders_load(self, items: list[dict[str, Any]]) -> None:
+        for i, data in enumerate(items or []):
+            where = f"officeholders[{i}]"
+            _only(
+                data,
+                {"jurisdiction", "role", "name", "name_ru", "name_kk", "term_start", "term_end"}
+                | {"sources"},
+                where,
+            )
+            code = _req(data, "jurisdiction", where)
+            jurisdiction = Jurisdiction.objects.filter(code=code).first()
+            if jurisdiction is None:
+                raise SeedError(f"{where}.jurisdiction: no jurisdiction {code!r}")
+            _, outcome = bill_services.officeholder_upsert(
+                jurisdiction=jurisdiction,
+                role=str(data.get("role") or Officeholder.Role.HEAD_OF_STATE),
+                name=str(_req(data, "name", where)).strip(),
+                term_start=_date(data.get("term_start"), f"{where}.term_start"),
+                term_end=_date(data.get("term_end"), f"{where}.term_end"),
+                sources=self.source_list(data.get("sources"), f"{where}.sources"),
+                **_text(data, "name_ru", "name_kk"),
+            )
+            self.report.add("officeholders", outcome)
+
     def bills_load(self, items: list[dict[str, Any]]) -> None:
         for i, data in enumerate(items or []):
             where = f"bills[{i}]"
@@ -184,12 +237,15 @@ class _Loader:
                 "summary",
                 "summary_ru",
                 "summary_kk",
+                "lineage",
+                "lineage_ru",
+                "lineage_kk",
             )
             _only(
                 data,
                 {"slug", "jurisdiction", "title", "originating_chamber", "subjects", "sources"}
                 | set(text_fields)
-                | {"events"},
+                | {"events", "family", "lineage_sources"},
                 where,
             )
             code = _req(data, "jurisdiction", where)
@@ -200,6 +256,16 @@ class _Loader:
             subjects = list(Subject.objects.filter(slug__in=slugs))
             if len(subjects) != len(set(slugs)):
                 raise SeedError(f"{where}.subjects: unknown subject slug(s) in {slugs}")
+            family = None
+            if data.get("family"):
+                family = Family.objects.filter(slug=data["family"]).first()
+                if family is None:
+                    raise SeedError(f"{where}.family: no family {data['family']!r}")
+            lineage_sources = None
+            if data.get("lineage"):
+                lineage_sources = self.source_list(
+                    data.get("lineage_sources"), f"{where}.lineage_sources"
+                )
             originating = None
             if data.get("originating_chamber"):
                 originating = self.chamber(jurisdiction, data["originating_chamber"], where)
@@ -210,7 +276,12 @@ class _Loader:
                 originating_chamber=originating,
                 subjects=subjects,
                 sources=self.source_list(data.get("sources"), f"{where}.sources"),
-                **_text(data, *text_fields),
+                family=family,
+                lineage_sources=lineage_sources or [],
+                **{
+                    name: " ".join(value.split()) if name.startswith("lineage") else value
+                    for name, value in _text(data, *text_fields).items()
+                },
             )
             self.report.add("bills", outcome)
             self.bills.append(bill)
@@ -314,7 +385,14 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise SeedError(f"{path}: impossible date ({exc})") from exc
     if not isinstance(data, dict):
         raise SeedError(f"{path}: expected a mapping at the top level")
-    unknown = set(data) - {"sources", "subjects", "jurisdictions", "bills"}
+    unknown = set(data) - {
+        "sources",
+        "subjects",
+        "families",
+        "jurisdictions",
+        "officeholders",
+        "bills",
+    }
     if unknown:
         raise SeedError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}")
     return data
@@ -414,6 +492,7 @@ def _rule_load(spec: Any) -> tuple[SigningRule, str]:
             trigger=str(spec.get("trigger", "")),
             lapse_effect=str(spec.get("lapse_effect", "")),
             lapse_note=" ".join(str(spec.get("lapse_note", "")).split()),
+            court_referral=str(spec.get("court_referral") or "not-stated"),
             alert_days=alert_days,
             steps=steps,
         )
@@ -440,9 +519,13 @@ def _load_all(report: SeedReport, documents: list[tuple[Path, dict]], rules_path
     for _path, data in documents:
         loader.sources_load(data.get("sources") or {})
         loader.subjects_load(data.get("subjects") or [])
+        loader.families_load(data.get("families") or [])
         loader.jurisdictions_load(data.get("jurisdictions") or [])
     if rules_path.exists():
         _rules_count(report, rules_path)
+    for _path, data in documents:
+        # After the rules: they may create the officeholders' jurisdictions.
+        loader.officeholders_load(data.get("officeholders") or [])
     for _path, data in documents:
         loader.bills_load(data.get("bills") or [])
     for bill in loader.bills:
@@ -457,7 +540,7 @@ def seeds_load(
 
     Raises SeedError for bad seed data (with where and why); nothing is written then.
     """
-    paths = record_files or [SEEDS_DIR / name for name in RECORD_FILES]
+    paths = record_files or default_record_files()
     rules_path = rules_file or SEEDS_DIR / SIGNING_RULES_FILE
     report = SeedReport()
     documents = [(path, _read_yaml(path)) for path in paths]
@@ -479,7 +562,7 @@ def _one_line(exc: Exception) -> str:
 def seed_paths(*, extra: list[str]) -> list[Path]:
     """The shipped record seeds, then each extra file, or each folder's *.yaml (sorted): an
     organisation's own record kept as YAML under version control."""
-    paths = [SEEDS_DIR / name for name in RECORD_FILES]
+    paths = default_record_files()
     for name in extra:
         path = Path(name)
         if path.is_dir():

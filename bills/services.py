@@ -25,7 +25,9 @@ from bills.models import (
     Chamber,
     DatePrecision,
     Event,
+    Family,
     Jurisdiction,
+    Officeholder,
     SigningRule,
     SigningRuleStep,
     Source,
@@ -70,6 +72,31 @@ BILL_FIELDS = (
     "originating_chamber",
     "subjects",
     "sources",
+    "family",
+    "lineage",
+    "lineage_ru",
+    "lineage_kk",
+    "lineage_sources",
+)
+FAMILY_FIELDS = (
+    "slug",
+    "name",
+    "name_ru",
+    "name_kk",
+    "summary",
+    "summary_ru",
+    "summary_kk",
+    "sources",
+)
+OFFICEHOLDER_FIELDS = (
+    "jurisdiction",
+    "role",
+    "name",
+    "name_ru",
+    "name_kk",
+    "term_start",
+    "term_end",
+    "sources",
 )
 RULE_FIELDS = (
     "code",
@@ -82,9 +109,10 @@ RULE_FIELDS = (
     "trigger",
     "lapse_effect",
     "lapse_note",
+    "court_referral",
     "alert_days",
 )
-STEP_FIELDS = ("label", "length", "unit", "ends_with_receipt", "extends_past_holidays")
+STEP_FIELDS = ("phase", "label", "length", "unit", "ends_with_receipt", "extends_past_holidays")
 
 
 def _upsert(
@@ -317,6 +345,96 @@ def source_delete(*, source: Source) -> None:
             record_changed(bill=bill)
 
 
+# --- Families and officeholders -----------------------------------------------------------------
+
+
+@transaction.atomic
+def family_upsert(
+    *,
+    slug: str,
+    name: str,
+    name_ru: str = "",
+    name_kk: str = "",
+    summary: str = "",
+    summary_ru: str = "",
+    summary_kk: str = "",
+    sources: Iterable[Source] | None = None,
+) -> tuple[Family, Outcome]:
+    """Create or update the family of laws with this slug."""
+    data: dict[str, Any] = {
+        "name": name,
+        "name_ru": name_ru,
+        "name_kk": name_kk,
+        "summary": summary,
+        "summary_ru": summary_ru,
+        "summary_kk": summary_kk,
+    }
+    if sources is not None:
+        data["sources"] = list(sources)
+    family, outcome, _changed = _upsert(
+        Family, lookup={"slug": slug}, data=data, fields=FAMILY_FIELDS
+    )
+    return family, outcome
+
+
+@transaction.atomic
+def family_create(**data: Any) -> Family:
+    return model_create(model=Family, data=_only(data, FAMILY_FIELDS))
+
+
+@transaction.atomic
+def family_update(*, family: Family, data: Mapping[str, Any]) -> tuple[Family, list[str]]:
+    return model_update(instance=family, fields=FAMILY_FIELDS, data=data)
+
+
+@transaction.atomic
+def family_delete(*, family: Family) -> None:
+    """Refused (ProtectedError) while bills belong to it."""
+    family.delete()
+
+
+@transaction.atomic
+def officeholder_upsert(
+    *,
+    jurisdiction: Jurisdiction,
+    role: str,
+    name: str,
+    term_start: datetime.date | None,
+    term_end: datetime.date | None = None,
+    name_ru: str = "",
+    name_kk: str = "",
+    sources: Iterable[Source] | None = None,
+) -> tuple[Officeholder, Outcome]:
+    """Create or update one person's term in an office (found by office, name and start)."""
+    data: dict[str, Any] = {"name_ru": name_ru, "name_kk": name_kk, "term_end": term_end}
+    if sources is not None:
+        data["sources"] = list(sources)
+    holder, outcome, _changed = _upsert(
+        Officeholder,
+        lookup={"jurisdiction": jurisdiction, "role": role, "name": name, "term_start": term_start},
+        data=data,
+        fields=OFFICEHOLDER_FIELDS,
+    )
+    return holder, outcome
+
+
+@transaction.atomic
+def officeholder_create(**data: Any) -> Officeholder:
+    return model_create(model=Officeholder, data=_only(data, OFFICEHOLDER_FIELDS))
+
+
+@transaction.atomic
+def officeholder_update(
+    *, officeholder: Officeholder, data: Mapping[str, Any]
+) -> tuple[Officeholder, list[str]]:
+    return model_update(instance=officeholder, fields=OFFICEHOLDER_FIELDS, data=data)
+
+
+@transaction.atomic
+def officeholder_delete(*, officeholder: Officeholder) -> None:
+    officeholder.delete()
+
+
 # --- Bills --------------------------------------------------------------------------------------
 
 
@@ -338,6 +456,11 @@ def bill_upsert(
     originating_chamber: Chamber | None = None,
     subjects: Iterable[Subject] | None = None,
     sources: Iterable[Source] | None = None,
+    family: Family | None = None,
+    lineage: str = "",
+    lineage_ru: str = "",
+    lineage_kk: str = "",
+    lineage_sources: Iterable[Source] | None = None,
 ) -> tuple[Bill, Outcome]:
     """Create or update the bill with this slug. Status and dates are derived, never set here."""
     data: dict[str, Any] = {
@@ -353,7 +476,13 @@ def bill_upsert(
         "summary_kk": summary_kk,
         "identifier": identifier,
         "originating_chamber": originating_chamber,
+        "family": family,
+        "lineage": lineage,
+        "lineage_ru": lineage_ru,
+        "lineage_kk": lineage_kk,
     }
+    if lineage_sources is not None:
+        data["lineage_sources"] = list(lineage_sources)
     if subjects is not None:
         data["subjects"] = list(subjects)
     if sources is not None:
@@ -400,6 +529,7 @@ def rule_upsert(
     in_force_from: datetime.date | None = None,
     in_force_until: datetime.date | None = None,
     lapse_note: str = "",
+    court_referral: str = SigningRule._meta.get_field("court_referral").default,
     alert_days: Sequence[int] = (7, 3, 1, 0),
 ) -> tuple[SigningRule, Outcome]:
     """Create or update the signing rule with this code and its chain of steps (in order, each a
@@ -414,6 +544,7 @@ def rule_upsert(
         "trigger": trigger,
         "lapse_effect": lapse_effect,
         "lapse_note": lapse_note,
+        "court_referral": court_referral,
         "alert_days": sorted(set(alert_days), reverse=True),
     }
     rule = SigningRule.objects.filter(code=code).first()
@@ -453,6 +584,13 @@ def rule_steps_set(*, rule: SigningRule, steps: Sequence[Mapping[str, Any]]) -> 
         raise ValidationError(
             _("Signing rule %(code)s needs at least one step.") % {"code": rule.code}
         )
+    if not any(
+        (step.get("phase") or SigningRuleStep.Phase.PASSAGE) == SigningRuleStep.Phase.PASSAGE
+        for step in steps
+    ):
+        raise ValidationError(
+            _("Signing rule %(code)s needs a step after the final approval.") % {"code": rule.code}
+        )
     receipt_steps = sum(bool(step.get("ends_with_receipt")) for step in steps)
     if rule.trigger == SigningRule.Trigger.EXECUTIVE_RECEIPT and receipt_steps:
         raise ValidationError(
@@ -463,6 +601,7 @@ def rule_steps_set(*, rule: SigningRule, steps: Sequence[Mapping[str, Any]]) -> 
         {"order": i, **{f: step.get(f) for f in STEP_FIELDS}} for i, step in enumerate(steps, 1)
     ]
     for step in wanted:
+        step["phase"] = step["phase"] or SigningRuleStep.Phase.PASSAGE
         step["ends_with_receipt"] = bool(step["ends_with_receipt"])
         step["extends_past_holidays"] = bool(step["extends_past_holidays"])
     current = [
@@ -492,6 +631,7 @@ def rule_changed(*, rule: SigningRule) -> None:
         BillStatus.ENACTED,
         BillStatus.VETOED,
         BillStatus.WITHDRAWN,
+        BillStatus.LAPSED,
     ]
     _rederive(
         Bill.objects.filter(jurisdiction=rule.jurisdiction)

@@ -165,7 +165,7 @@ def _window_events(request: HttpRequest, window: SigningWindow) -> list[icalenda
             ("earliest", window.closes_earliest, _("Signing window may close: %(bill)s")),
             ("latest", window.closes_latest, _("Signing window closes at the latest: %(bill)s")),
         ]
-    closed = window.status != SigningWindow.Status.OPEN
+    closed = window.status not in (SigningWindow.Status.OPEN, SigningWindow.Status.PAUSED)
     outcome = window.get_status_display()
     if closed:
         # The deadlines passed into calendars keep their UIDs and are cancelled (RFC 5545

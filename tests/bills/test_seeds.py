@@ -135,7 +135,6 @@ def test_bad_seed_data_exits_non_zero_and_writes_nothing(tmp_path, monkeypatch):
     data["bills"][0]["events"][-1]["date_precision"] = "month"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr("bills.seeds.RECORD_FILES", (str(bad),))
     monkeypatch.setattr("bills.seeds.SEEDS_DIR", tmp_path)
     with pytest.raises(CommandError) as excinfo:
         load()
@@ -150,7 +149,6 @@ def test_unknown_source_key_is_reported(tmp_path, monkeypatch):
     data["bills"][0]["events"][0]["sources"] = ["nowhere"]
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr("bills.seeds.RECORD_FILES", (str(bad),))
     monkeypatch.setattr("bills.seeds.SEEDS_DIR", tmp_path)
     with pytest.raises(CommandError, match="unknown source key"):
         load()
