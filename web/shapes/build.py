@@ -18,7 +18,7 @@ What it writes, {code: {"name": ..., "rings": [[x0, y0, x1, y1, ...], ...]}}:
   (CYN, SOL), so they are drawn as neighbours but can never be asked for as a two-letter code.
 - rings: the Equal Earth projection (Savric, Patterson and Jenny 2018), scaled so the world is
   about 3600 units wide (a unit is ~11 km at the equator), y downwards as in SVG, in whole units;
-  simplified (Douglas-Peucker, 1.5 units) and without islands under 30 square units unless they
+  simplified (Douglas-Peucker, 0.75 units) and without islands under 30 square units unless they
   are a country's largest part. Holes (Lesotho in South Africa) are rings of their own, drawn
   with fill-rule evenodd.
 - Antarctica is left out, and so is Russia's sliver east of 180 degrees (it would stretch every
@@ -39,7 +39,7 @@ import shapefile
 
 OUT = Path(__file__).with_name("countries.json")
 SCALE = 1800 / 2.7066297  # Equal Earth's x at the equator on 180 degrees is 2.7066297
-TOLERANCE = 1.5
+TOLERANCE = 0.75
 MIN_AREA = 30
 NON_ISO = {"-99": "XK", "CYN": "CYN", "SOL": "SOL"}
 DROPPED = {"ATA"}
