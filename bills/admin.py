@@ -342,6 +342,7 @@ class SubjectAdmin(ServiceModelAdmin):
 @admin.register(Family)
 class FamilyAdmin(ServiceModelAdmin):
     list_display = ["slug", "name", "name_ru", "name_kk"]
+    list_filter = ["bills__jurisdiction"]
     search_fields = ["slug", "name", "name_ru", "name_kk"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["sources"]

@@ -30,8 +30,10 @@ from bills.models import (
     Bill,
     Chamber,
     Event,
+    Family,
     Jurisdiction,
     MemberVote,
+    Officeholder,
     SigningRule,
     SigningRuleStep,
     SigningWindow,
@@ -47,6 +49,7 @@ VERSION = 2  # 2: the timeline is part of the record app; a vote hangs off its a
 # What a restore checks against the derivation of each imported timeline.
 DERIVED_WINDOW_FIELDS = (
     "rule_id",
+    "phase",
     "triggered_earliest",
     "triggered_latest",
     "received_on",
@@ -62,6 +65,8 @@ RECORD_MODELS: tuple[type[models.Model], ...] = (
     Chamber,
     Subject,
     Source,
+    Family,
+    Officeholder,
     Bill,
     Event,
     Vote,

@@ -97,7 +97,11 @@ def executive_record(*, holder: Officeholder) -> ExecutiveRecord:
     )
     days: list[int] = []
     counted_from: set[str] = set()
-    counts = {WindowStatus.SIGNED: 0, WindowStatus.VETOED: 0, WindowStatus.BECAME_LAW: 0}
+    counts: dict[str, int] = {
+        WindowStatus.SIGNED: 0,
+        WindowStatus.VETOED: 0,
+        WindowStatus.BECAME_LAW: 0,
+    }
     for window in windows:
         if window.status not in counts or not in_office(window.closed_on):
             continue

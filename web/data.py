@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import io
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -385,11 +386,25 @@ def data_files() -> dict[str, DataFile]:
     return files
 
 
+# Writes since this thread last published a rebuild (a transaction is one thread's).
+_unpublished = threading.local()
+
+
 def _schedule(**kwargs: object) -> None:
+    _unpublished.writes = getattr(_unpublished, "writes", 0) + 1
     transaction.on_commit(_publish, robust=True)
 
 
 def _publish() -> None:
+    # Once per commit, however many rows it wrote: the first of its hooks publishes for all (a
+    # seed run writes hundreds, and with tasks run eagerly each would rebuild the files anew).
+    if not getattr(_unpublished, "writes", 0):
+        return
+    _unpublished.writes = 0
+    _queue_rebuild()
+
+
+def _queue_rebuild() -> None:
     # One rebuild for a burst of writes: a write queues it unless one is queued and not yet
     # started (that one will read this write). No countdown: a worker holding a delayed message
     # unacknowledged when Redis goes away crashes in kombu's restore (seen in the fault tests).

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from bills.backup import RECORD_MODELS
-from bills.models import Bill, Event, Vote
+from bills.models import Bill, Event, Family, Officeholder, Vote
 
 
 def connect(receiver: Callable[..., None], prefix: str) -> None:
@@ -19,6 +19,9 @@ def connect(receiver: Callable[..., None], prefix: str) -> None:
     for through in (
         Bill.subjects.through,
         Bill.sources.through,
+        Bill.lineage_sources.through,
+        Family.sources.through,
+        Officeholder.sources.through,
         Vote.sources.through,
         Event.sources.through,
     ):

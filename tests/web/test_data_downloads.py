@@ -141,16 +141,37 @@ def test_a_queued_rebuild_absorbs_a_burst_and_a_started_one_lets_the_next_write_
     try:
         # A rebuild is queued and not started: the writes of a burst queue nothing more.
         cache.set(SCHEDULED_KEY, 1)
-        data._publish()
-        data._publish()
+        data._queue_rebuild()
+        data._queue_rebuild()
         assert runs == []
         # Once it runs it clears the mark first, so a write during the build queues the next.
         cache.delete(SCHEDULED_KEY)
-        data._publish()
+        data._queue_rebuild()
         assert runs == ["web.tasks.data_rebuild"]
         assert cache.get(SCHEDULED_KEY) is None
-        data._publish()
+        data._queue_rebuild()
         assert runs == ["web.tasks.data_rebuild"] * 2
+    finally:
+        app.conf.task_always_eager = saved
+        task_prerun.disconnect(count)
+
+
+def test_one_commit_of_many_writes_rebuilds_once(django_capture_on_commit_callbacks):
+    """A seed run writes hundreds of rows in one transaction: its commit rebuilds once."""
+    runs = []
+
+    def count(sender=None, **kwargs):
+        runs.append(sender.name)
+
+    task_prerun.connect(count)
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    cache.delete(SCHEDULED_KEY)
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            kz_record()
+        assert len(callbacks) > 10
+        assert runs == ["web.tasks.data_rebuild"]
     finally:
         app.conf.task_always_eager = saved
         task_prerun.disconnect(count)

@@ -88,7 +88,15 @@ class ChamberSerializer(serializers.ModelSerializer):
 class StepSerializer(serializers.ModelSerializer):
     class Meta:
         model = SigningRuleStep
-        fields = ["order", "label", "length", "unit", "ends_with_receipt", "extends_past_holidays"]
+        fields = [
+            "order",
+            "phase",
+            "label",
+            "length",
+            "unit",
+            "ends_with_receipt",
+            "extends_past_holidays",
+        ]
 
 
 class SigningRuleSerializer(serializers.ModelSerializer):
@@ -108,6 +116,7 @@ class SigningRuleSerializer(serializers.ModelSerializer):
             "trigger",
             "lapse_effect",
             "lapse_note",
+            "court_referral",
             "alert_days",
             "steps",
         ]
@@ -150,6 +159,7 @@ class WindowSerializer(serializers.ModelSerializer):
         fields = [
             "bill",
             "rule",
+            "phase",
             "status",
             "triggered_earliest",
             "triggered_latest",
@@ -228,6 +238,7 @@ class BillSerializer(serializers.ModelSerializer):
     """A bill in a list: its titles, status, dates and the window open now."""
 
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    family = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     title = TranslatedField()
     short_title = TranslatedField()
     open_window = serializers.SerializerMethodField()
@@ -239,6 +250,7 @@ class BillSerializer(serializers.ModelSerializer):
         fields = [
             "slug",
             "jurisdiction",
+            "family",
             "identifier",
             "title",
             "short_title",
@@ -270,6 +282,8 @@ class BillDetailSerializer(BillSerializer):
     """A bill with its public record: summary, subjects, sources, timeline, votes, windows."""
 
     summary = TranslatedField()
+    lineage = TranslatedField()
+    lineage_sources = serializers.SerializerMethodField()
     subjects = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
@@ -279,6 +293,8 @@ class BillDetailSerializer(BillSerializer):
         fields = [
             *BillSerializer.Meta.fields,
             "summary",
+            "lineage",
+            "lineage_sources",
             "subjects",
             "sources",
             "timeline",
@@ -295,6 +311,11 @@ class BillDetailSerializer(BillSerializer):
     @extend_schema_field(SourceSerializer(many=True))
     def get_sources(self, obj: Bill) -> list[dict[str, Any]]:
         return SourceSerializer(self._detail().sources, many=True).data
+
+    @extend_schema_field(SourceSerializer(many=True))
+    def get_lineage_sources(self, obj: Bill) -> list[dict[str, Any]]:
+        """Where the lineage (which earlier law this one follows) is said."""
+        return SourceSerializer(obj.lineage_sources.all(), many=True).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, obj: Bill) -> list[dict[str, Any]]:

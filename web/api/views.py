@@ -131,7 +131,7 @@ class BillViewSet(Conditional, viewsets.ReadOnlyModelViewSet):
     pagination_class = Pages
 
     def get_queryset(self):
-        return bill_list_base()
+        return bill_list_base().select_related("family")
 
     def get_serializer_class(self):
         return s.BillDetailSerializer if self.action == "retrieve" else s.BillSerializer
