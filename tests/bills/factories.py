@@ -17,6 +17,7 @@ from bills.models import (
     Classification,
     DatePrecision,
     Event,
+    Family,
     Jurisdiction,
     MemberVote,
     SigningRule,
@@ -95,6 +96,20 @@ class SourceFactory(ServiceFactory):
     @staticmethod
     def service(**kwargs):
         return services.source_get_or_create(**kwargs)[0]
+
+
+class FamilyFactory(ServiceFactory):
+    """A family of laws (bills join it with BillFactory(family=…))."""
+
+    class Meta:
+        model = Family
+
+    slug = factory.Sequence(lambda n: f"family-{n}")
+    name = factory.Sequence(lambda n: f"Family of laws {n}")
+
+    @staticmethod
+    def service(**kwargs):
+        return services.family_upsert(**kwargs)[0]
 
 
 class BillFactory(ServiceFactory):
