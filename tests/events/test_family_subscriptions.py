@@ -78,7 +78,9 @@ def test_subscribe_to_a_family_then_confirm_in_the_subscribers_language(
     assert "Запреты «пропаганды ЛГБТ»" in message.body
     link = re.search(r"https?://\S+/alerts/confirm/\S+/", message.body).group(0)
     link = link.split("8000", 1)[1]
-    assert client.post(link).status_code == 200
+    confirmed = client.post(link)
+    assert confirmed.status_code == 200
+    assert "Запреты «пропаганды ЛГБТ»" in confirmed.content.decode()
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.CONFIRMED
 
