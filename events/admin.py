@@ -90,20 +90,33 @@ class SubscriberIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class SubscriptionAdmin(SubscriberIdentityAdmin):
     """Addresses are people at risk: hidden from lists, visible to superusers only."""
 
-    list_display = ["__str__", "bill", "jurisdiction", "language", "status", "created_at"]
-    list_filter = ["status", "language", "jurisdiction"]
-    list_select_related = ["bill", "jurisdiction"]
+    list_display = ["__str__", "scope", "language", "status", "created_at"]
+    list_filter = ["status", "language", "jurisdiction", "family"]
+    list_select_related = ["bill", "jurisdiction", "family"]
     date_hierarchy = "created_at"
     identity_fields = ("email",)
     record_fields = (
+        "scope",
         "bill",
         "jurisdiction",
+        "family",
         "language",
         "status",
         "created_at",
         "confirmed_at",
         "unsubscribed_at",
     )
+
+    @admin.display(description="follows")
+    def scope(self, obj: Subscription) -> str:
+        """The one thing followed (a CHECK constraint), named with its kind."""
+        if obj.bill is not None:
+            return f"bill: {obj.bill}"
+        if obj.jurisdiction is not None:
+            return f"jurisdiction: {obj.jurisdiction}"
+        if obj.family is not None:
+            return f"family of laws: {obj.family}"
+        return "-"
 
     def service_delete(self, obj) -> None:
         subscription_delete(subscription=obj)

@@ -1,5 +1,6 @@
 """Alerts: raised once per (window, threshold), per overdue window, or per new action, and fanned
-out to the outbox (one Delivery per confirmed subscriber) in the same transaction.
+out to the outbox (one Delivery per confirmed subscriber of the bill, its jurisdiction or its
+family of laws, one per address) in the same transaction.
 
 Exactly-once is the database's job: the partial unique constraints on Alert and on Delivery, with
 INSERT … SELECT … ON CONFLICT DO NOTHING, make a repeated or concurrent scan a no-op, whatever the
@@ -83,10 +84,11 @@ def _insert_window_alerts(
 
 
 def _fan_out(*, where: str, params: list, stamp: Any) -> int:
-    """One Delivery per alert (selected by `where` on `a`) and confirmed subscriber: to the bill,
-    or to its jurisdiction unless the same address also follows the bill (one mail, not two);
-    and one per active webhook of the bill, its jurisdiction, or everything. A 'record changed'
-    alert goes to webhooks only."""
+    """One Delivery per alert (selected by `where` on `a`) and confirmed subscriber: to the bill;
+    to its jurisdiction unless the same address also follows the bill; to its family of laws
+    unless the same address also follows the bill or its jurisdiction (one mail per person, not
+    two or three; the mail names the closest thing they follow). And one per active webhook of
+    the bill, its jurisdiction, or everything. A 'record changed' alert goes to webhooks only."""
     tables = _tables()
     select_bill = (
         "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
@@ -104,12 +106,26 @@ def _fan_out(*, where: str, params: list, stamp: Any) -> int:
         "SELECT 1 FROM {sub} s2 WHERE s2.bill_id = a.bill_id AND s2.email = s.email "
         "AND s2.status = 'confirmed')"
     )
+    # A bill outside any family (family_id NULL) joins no family subscriber.
+    select_family = (
+        "SELECT a.id AS alert_id, s.id AS subscription_id, 'pending' AS status, 0 AS attempts, "  # noqa: S608
+        "'' AS last_error, '' AS message_id, {stamp} AS created_at FROM {alert} a "
+        "JOIN {bill} b ON b.id = a.bill_id "
+        "JOIN {sub} s ON s.family_id = b.family_id "
+        "WHERE s.status = 'confirmed' AND a.kind <> 'record-changed' AND " + where + " AND "
+        "NOT EXISTS ("
+        "SELECT 1 FROM {sub} s2 WHERE (s2.bill_id = a.bill_id "
+        "OR s2.jurisdiction_id = b.jurisdiction_id) AND s2.email = s.email "
+        "AND s2.status = 'confirmed')"
+    )
     sql = (
         "INSERT INTO {delivery} (alert_id, subscription_id, status, attempts, last_error, "  # noqa: S608
         "message_id, created_at) SELECT * FROM ("
         + select_bill
         + " UNION ALL "
         + select_jurisdiction
+        + " UNION ALL "
+        + select_family
         + ") AS fan WHERE true ON CONFLICT DO NOTHING"
     ).format(stamp="%s", **tables)
     hooks = (
@@ -121,7 +137,7 @@ def _fan_out(*, where: str, params: list, stamp: Any) -> int:
         "WHERE h.status = 'active' AND " + where + " ORDER BY a.id, h.id ON CONFLICT DO NOTHING"
     ).format(**tables)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [stamp, *params, stamp, *params])
+        cursor.execute(sql, [stamp, *params, stamp, *params, stamp, *params])
         count = max(cursor.rowcount, 0)
         cursor.execute(hooks, [stamp, *params])
         return count + max(cursor.rowcount, 0)

@@ -169,6 +169,7 @@ def deliveries_send(
             "subscription",
             "webhook",
             "alert__bill__jurisdiction",
+            "alert__bill__family",
             "alert__window__rule",
             "alert__event",
         )
@@ -303,7 +304,7 @@ class _Mails:
 
     def __init__(self) -> None:
         self._contexts: dict[int, dict] = {}
-        self._rendered: dict[tuple[int, str, bool], tuple[str, str]] = {}
+        self._rendered: dict[tuple[int, str, str], tuple[str, str]] = {}
 
     def _context(self, alert: Alert) -> dict:
         if alert.pk not in self._contexts:
@@ -313,14 +314,13 @@ class _Mails:
     def message(self, delivery: Delivery) -> EmailMessage:
         subscription = delivery.subscription
         assert subscription is not None  # mail deliveries have a subscriber
-        follows_jurisdiction = subscription.jurisdiction_id is not None
-        key = (delivery.alert_id, subscription.language, follows_jurisdiction)
+        key = (delivery.alert_id, subscription.language, _follows(subscription))
         if key not in self._rendered:
             with translation.override(subscription.language):
                 context = {
                     **self._context(delivery.alert),
                     "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
-                    "following_jurisdiction": follows_jurisdiction,
+                    "following": key[2],
                 }
                 self._rendered[key] = _render(context)
         subject, body = self._rendered[key]
@@ -328,6 +328,16 @@ class _Mails:
         return _message(
             delivery, subject, body.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe), unsubscribe
         )
+
+
+def _follows(subscription: Subscription) -> str:
+    """Which of its alert's bill the subscription follows: "bill", "jurisdiction" or "family"
+    (the fan-out sends a person the one mail of the closest)."""
+    if subscription.bill_id is not None:
+        return "bill"
+    if subscription.jurisdiction_id is not None:
+        return "jurisdiction"
+    return "family"
 
 
 def _alert_context(alert: Alert) -> dict:
@@ -339,6 +349,8 @@ def _alert_context(alert: Alert) -> dict:
         "bill_title": bill.display_title(),
         "jurisdiction": bill.jurisdiction.localized("name"),
         "executive": bill.jurisdiction.localized("executive_title"),
+        # The family a family subscriber follows is the bill's: the fan-out joins on it.
+        "family": bill.family.localized("name") if bill.family is not None else "",
         "bill_url": settings.SITE_URL + reverse("web:bill_detail", args=[bill.slug]),
     }
     window: SigningWindow | None = alert.window

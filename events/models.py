@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bills.models import Bill, Event, Jurisdiction, SigningWindow
+from bills.models import Bill, Event, Family, Jurisdiction, SigningWindow
 
 
 class Alert(models.Model):
@@ -94,6 +94,15 @@ def validate_plain_address(value: str) -> None:
         raise ValidationError(_("Enter a valid e-mail address."), code="invalid")
 
 
+# What a subscription (and the request for one) follows: exactly one bill, one jurisdiction or one
+# family of laws.
+ONE_SCOPE = (
+    Q(bill__isnull=False, jurisdiction__isnull=True, family__isnull=True)
+    | Q(bill__isnull=True, jurisdiction__isnull=False, family__isnull=True)
+    | Q(bill__isnull=True, jurisdiction__isnull=True, family__isnull=False)
+)
+
+
 class SubscriptionRequest(models.Model):
     """A subscribe form's submission, waiting for the task that decides what it means.
 
@@ -109,17 +118,16 @@ class SubscriptionRequest(models.Model):
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     language = models.CharField(max_length=2, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(bill__isnull=False, jurisdiction__isnull=True)
-                | Q(bill__isnull=True, jurisdiction__isnull=False),
-                name="subscription_request_one_scope",
-            ),
+            models.CheckConstraint(condition=ONE_SCOPE, name="subscription_request_one_scope"),
             models.CheckConstraint(
                 condition=Q(language__in=["en", "ru", "kk"]),
                 name="subscription_request_language_valid",
@@ -131,7 +139,8 @@ class SubscriptionRequest(models.Model):
 
 
 class Subscription(models.Model):
-    """An e-mail address following one bill or a whole jurisdiction. Never shown publicly.
+    """An e-mail address following one bill, a whole jurisdiction or a family of laws (its bills
+    in every jurisdiction). Never shown publicly.
 
     Its links carry opaque tokens; only their SHA-256 is stored (events.tokens)."""
 
@@ -151,6 +160,10 @@ class Subscription(models.Model):
     )
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
+    # Every bill of a family of laws, in whichever jurisdiction, including bills added later.
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
     )
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -174,11 +187,7 @@ class Subscription(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(bill__isnull=False, jurisdiction__isnull=True)
-                | Q(bill__isnull=True, jurisdiction__isnull=False),
-                name="subscription_one_scope",
-            ),
+            models.CheckConstraint(condition=ONE_SCOPE, name="subscription_one_scope"),
             models.UniqueConstraint(
                 fields=["email", "bill"],
                 condition=Q(bill__isnull=False),
@@ -188,6 +197,11 @@ class Subscription(models.Model):
                 fields=["email", "jurisdiction"],
                 condition=Q(jurisdiction__isnull=False),
                 name="subscription_unique_jurisdiction",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "family"],
+                condition=Q(family__isnull=False),
+                name="subscription_unique_family",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "confirmed", "unsubscribed"]),

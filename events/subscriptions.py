@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bills.models import Bill, Jurisdiction
+from bills.models import Bill, Family, Jurisdiction
 from events.delivery import SWEEP_BATCH, SWEEP_GRACE, notice_send
 from events.enqueue import confirmation_enqueue, subscription_request_enqueue
 from events.models import Delivery, Subscription, SubscriptionRequest, Webhook
@@ -48,13 +48,19 @@ def subscription_request(
     language: str,
     bill: Bill | None = None,
     jurisdiction: Jurisdiction | None = None,
+    family: Family | None = None,
 ) -> SubscriptionRequest:
-    """Ask to follow a bill or a jurisdiction. Writes the request and nothing else, whatever the
-    address's state; events.tasks processes it after commit (subscription_request_process)."""
-    if (bill is None) == (jurisdiction is None):
-        raise ValidationError(_("Choose either a bill or a jurisdiction to follow."))
+    """Ask to follow a bill, a jurisdiction or a family of laws. Writes the request and nothing
+    else, whatever the address's state; events.tasks processes it after commit
+    (subscription_request_process)."""
+    if [bill, jurisdiction, family].count(None) != 2:
+        raise ValidationError(_("Choose one bill, jurisdiction or family of laws to follow."))
     request = SubscriptionRequest(
-        email=_normalize(email), language=language, bill=bill, jurisdiction=jurisdiction
+        email=_normalize(email),
+        language=language,
+        bill=bill,
+        jurisdiction=jurisdiction,
+        family=family,
     )
     request.full_clean()
     request.save()
@@ -70,11 +76,7 @@ def subscription_request_process(*, request_id: int) -> str:
     request = SubscriptionRequest.objects.select_for_update().filter(pk=request_id).first()
     if request is None:
         return "gone"
-    scope = (
-        {"bill_id": request.bill_id}
-        if request.bill_id is not None
-        else {"jurisdiction_id": request.jurisdiction_id}
-    )
+    scope = request_scope(request)
     email, language = request.email, request.language
     request.delete()
     subscription = Subscription.objects.select_for_update().filter(email=email, **scope).first()
@@ -107,6 +109,15 @@ def subscription_request_process(*, request_id: int) -> str:
     subscription.save()
     confirmation_enqueue(subscription.pk)
     return "confirmation owed"
+
+
+def request_scope(request: SubscriptionRequest) -> dict[str, int]:
+    """The one scope a request names, as the lookup of its subscription."""
+    for field in ("bill_id", "jurisdiction_id", "family_id"):
+        value = getattr(request, field)
+        if value is not None:
+            return {field: value}
+    raise ValueError("a subscription request without a scope")  # a CHECK constraint forbids it
 
 
 @transaction.atomic
@@ -179,7 +190,7 @@ def confirmation_send(*, subscription_id: int) -> bool:
     link. False if there is nothing to send (confirmed, unsubscribed or purged meanwhile).
     Raises MailNotSent, naming only the error's class, when the mail server refuses it."""
     subscription = (
-        Subscription.objects.select_related("bill", "jurisdiction")
+        Subscription.objects.select_related("bill", "jurisdiction", "family")
         .filter(pk=subscription_id, status=Subscription.Status.PENDING)
         .first()
     )
@@ -240,4 +251,6 @@ def followed_name(follower: Subscription | Webhook) -> str:
         return follower.bill.display_title()
     if follower.jurisdiction is not None:
         return follower.jurisdiction.localized("name")
+    if isinstance(follower, Subscription) and follower.family is not None:
+        return follower.family.localized("name")
     return ""

@@ -1,4 +1,5 @@
-"""The subscribe form: an address, a language, and what to follow (one bill or a jurisdiction)."""
+"""The subscribe form: an address, a language, and what to follow (one bill, a jurisdiction or a
+family of laws)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from bills.models import Bill, Jurisdiction
+from bills.models import Bill, Family, Jurisdiction
 from events.models import Subscription, validate_plain_address
 
 
@@ -31,6 +32,19 @@ class SubscribeForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
+    family = forms.ModelChoiceField(
+        queryset=Family.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    # The scopes, in the order the page's heading looks for them.
+    SCOPES = (
+        ("bill", Bill, "slug"),
+        ("jurisdiction", Jurisdiction, "code"),
+        ("family", Family, "slug"),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -40,24 +54,26 @@ class SubscribeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not self.errors and (data.get("bill") is None) == (data.get("jurisdiction") is None):
-            raise forms.ValidationError(_("Choose either a bill or a jurisdiction to follow."))
+        chosen = [name for name, _model, _key in self.SCOPES if data.get(name) is not None]
+        if not self.errors and len(chosen) != 1:
+            raise forms.ValidationError(
+                _("Choose one bill, jurisdiction or family of laws to follow.")
+            )
         return data
 
     def followed(self) -> dict[str, Any]:
-        """The bill or jurisdiction the form is about (for the page's heading), if it exists."""
+        """The bill, jurisdiction or family the form is about (for the page's heading), if it
+        exists: `followed_bill`, `followed_jurisdiction`, `followed_family`, at most one set."""
         source = self.data if self.is_bound else self.initial
-        slug, code = source.get("bill"), source.get("jurisdiction")
-        # Raw request input: PostgreSQL refuses NUL characters in a query (a 500); such a value
-        # names nothing anyway.
-        slug = slug if isinstance(slug, str) and "\x00" not in slug else None
-        code = code if isinstance(code, str) and "\x00" not in code else None
-        return {
-            "followed_bill": Bill.objects.filter(slug=slug).first() if slug else None,
-            "followed_jurisdiction": (
-                Jurisdiction.objects.filter(code=code).first() if code and not slug else None
-            ),
-        }
+        found: dict[str, Any] = {f"followed_{name}": None for name, _model, _key in self.SCOPES}
+        for name, model, key in self.SCOPES:
+            value = source.get(name)
+            # Raw request input: PostgreSQL refuses NUL characters in a query (a 500); such a
+            # value names nothing anyway.
+            if isinstance(value, str) and value and "\x00" not in value:
+                found[f"followed_{name}"] = model.objects.filter(**{key: value}).first()
+                break
+        return found
 
 
 class WebhookForm(forms.Form):

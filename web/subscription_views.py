@@ -36,6 +36,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     language=data["language"],
                     bill=data["bill"],
                     jurisdiction=data["jurisdiction"],
+                    family=data["family"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -43,9 +44,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 return redirect("web:subscribe_sent")
         context = {"form": form, **form.followed()}
         return render(request, "web/alerts/subscribe.html", context, status=400)
-    form = SubscribeForm(
-        initial={"bill": request.GET.get("bill"), "jurisdiction": request.GET.get("jurisdiction")}
-    )
+    form = SubscribeForm(initial={name: request.GET.get(name) for name, *_ in SubscribeForm.SCOPES})
     return render(request, "web/alerts/subscribe.html", {"form": form, **form.followed()})
 
 

@@ -17,8 +17,10 @@ from bills.models import (
     Classification,
     DatePrecision,
     Event,
+    Family,
     Jurisdiction,
     MemberVote,
+    Officeholder,
     SigningRule,
     SigningRuleStep,
     SigningWindow,
@@ -95,6 +97,36 @@ class SourceFactory(ServiceFactory):
     @staticmethod
     def service(**kwargs):
         return services.source_get_or_create(**kwargs)[0]
+
+
+class FamilyFactory(ServiceFactory):
+    """A family of laws (bills join it with BillFactory(family=…))."""
+
+    class Meta:
+        model = Family
+
+    slug = factory.Sequence(lambda n: f"family-{n}")
+    name = factory.Sequence(lambda n: f"Family of laws {n}")
+
+    @staticmethod
+    def service(**kwargs):
+        return services.family_upsert(**kwargs)[0]
+
+
+class OfficeholderFactory(ServiceFactory):
+    """A head of state's term in office, from 2020 on."""
+
+    class Meta:
+        model = Officeholder
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    role = Officeholder.Role.HEAD_OF_STATE
+    name = factory.Sequence(lambda n: f"President {n}")
+    term_start = datetime.date(2020, 1, 1)
+
+    @staticmethod
+    def service(**kwargs):
+        return services.officeholder_upsert(**kwargs)[0]
 
 
 class BillFactory(ServiceFactory):

@@ -21,8 +21,8 @@ from tests.bills.factories import BillFactory, ChamberFactory, EventFactory, Ser
 
 
 class SubscriptionFactory(ServiceFactory):
-    """A confirmed subscriber of a bill (pass jurisdiction=… and bill=None for a jurisdiction;
-    confirmed=False leaves it pending)."""
+    """A confirmed subscriber of a bill (pass jurisdiction=… or family=…, and bill=None, for a
+    jurisdiction or a family of laws; confirmed=False leaves it pending)."""
 
     class Meta:
         model = Subscription
@@ -38,11 +38,11 @@ class SubscriptionFactory(ServiceFactory):
         # As a reader does it: the form's request, the task that decides it, the mailed link.
         request = subscription_request(**kwargs)
         subscription_request_process(request_id=request.pk)
-        scope = (
-            {"bill": kwargs["bill"]}
-            if kwargs.get("bill")
-            else {"jurisdiction": kwargs["jurisdiction"]}
-        )
+        [scope] = [
+            {name: kwargs[name]}
+            for name in ("bill", "jurisdiction", "family")
+            if kwargs.get(name) is not None
+        ]
         subscription = Subscription.objects.get(email=kwargs["email"].lower(), **scope)
         if confirmed:
             subscription = subscription_confirm(token=confirm_token_issue(subscription))

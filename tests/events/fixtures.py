@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from bills.models import Bill, Jurisdiction, SigningRule
+from bills.models import Bill, Family, Jurisdiction, SigningRule
 from events.models import Subscription
 from events.subscriptions import subscription_unsubscribe
 from events.tokens import unsubscribe_token
@@ -37,6 +37,7 @@ def subscribe(
     *,
     bill: Bill | None = None,
     jurisdiction: Jurisdiction | None = None,
+    family: Family | None = None,
     status: str = Subscription.Status.CONFIRMED,
     language: str = "en",
 ) -> Subscription:
@@ -46,6 +47,7 @@ def subscribe(
         email=email,
         bill=bill,
         jurisdiction=jurisdiction,
+        family=family,
         language=language,
         confirmed=status != Subscription.Status.PENDING,
     )

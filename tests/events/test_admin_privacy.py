@@ -9,7 +9,8 @@ from django.contrib.auth.models import Permission
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.events.factories import DeliveryFactory, WebhookFactory
+from tests.bills.factories import FamilyFactory
+from tests.events.factories import DeliveryFactory, SubscriptionFactory, WebhookFactory
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "alice.activist@example.org"
@@ -31,8 +32,6 @@ def viewer(client, django_user_model):
 
 @pytest.fixture
 def delivery():
-    from tests.events.factories import SubscriptionFactory
-
     delivery = DeliveryFactory()
     SubscriptionFactory(email=ADDRESS, bill=delivery.alert.bill)
     return delivery
@@ -123,3 +122,19 @@ def test_a_webhooks_url_and_owner_for_superusers_only_its_secret_for_nobody(requ
             assert (ADDRESS in content) is shown and (HOOK_URL in content) is shown
         else:
             assert ADDRESS not in content and HOOK_URL not in content
+
+
+def test_the_scope_is_shown_and_a_family_filter_offered_without_the_address(viewer):
+    family = FamilyFactory(name="LGBT propaganda bans")
+    subscription = SubscriptionFactory(email=ADDRESS, bill=None, family=family)
+    listing = viewer.get("/admin/events/subscription/")
+    assert listing.status_code == 200
+    content = listing.content.decode()
+    assert "family of laws: LGBT propaganda bans" in content
+    assert f"family__id__exact={family.pk}" in content
+    assert ADDRESS not in content
+    filtered = viewer.get("/admin/events/subscription/", {"family__id__exact": family.pk})
+    assert "1 subscription" in filtered.content.decode()
+    page = viewer.get(f"/admin/events/subscription/{subscription.pk}/change/")
+    assert "family of laws: LGBT propaganda bans" in page.content.decode()
+    assert b"@example.org" not in page.content

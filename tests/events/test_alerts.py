@@ -14,6 +14,7 @@ from bills.models import BillStatus, Classification, Jurisdiction, SigningWindow
 from bills.timeline import event_record, event_update, vote_record, vote_update
 from events.alerts import alert_fan_out, alert_raise_for_event, deadlines_scan
 from events.models import Alert, Delivery, Subscription
+from tests.bills.factories import FamilyFactory
 from tests.events.fixtures import D, subscribe
 from tests.record import KzRecord, act, approve, bill_at
 
@@ -107,25 +108,38 @@ def test_scan_query_count_does_not_grow_with_windows(kz_record, django_assert_ma
 # --- Fan-out to the outbox ---------------------------------------------------------------------
 
 
-def test_fan_out_to_confirmed_subscribers_of_the_bill_and_the_jurisdiction(window, kz_record):
+def test_fan_out_to_confirmed_subscribers_of_the_bill_its_jurisdiction_and_its_family(
+    window, kz_record
+):
     kz_bill, kz = kz_record.bill, kz_record.jurisdiction
+    family, other_family = FamilyFactory(), FamilyFactory()
+    services.bill_update(bill=kz_bill, data={"family": family})
     other_bill = bill_at(kz_record, BillStatus.PASSED_LOWER, slug="other")
     follower = subscribe("follower@example.org", bill=kz_bill)
     watcher = subscribe("watcher@example.org", jurisdiction=kz)
+    kin = subscribe("kin@example.org", family=family)
     both = subscribe("both@example.org", bill=kz_bill)
     subscribe("both@example.org", jurisdiction=kz)
+    # One mail per person: through the bill, else the jurisdiction, else the family.
+    every = subscribe("every@example.org", bill=kz_bill)
+    subscribe("every@example.org", jurisdiction=kz)
+    subscribe("every@example.org", family=family)
+    country = subscribe("country@example.org", jurisdiction=kz)
+    subscribe("country@example.org", family=family)
     subscribe("pending@example.org", bill=kz_bill, status=Subscription.Status.PENDING)
     subscribe("gone@example.org", bill=kz_bill, status=Subscription.Status.UNSUBSCRIBED)
+    subscribe("pending-kin@example.org", family=family, status=Subscription.Status.PENDING)
     subscribe("elsewhere@example.org", bill=other_bill)
     subscribe("us@example.org", jurisdiction=Jurisdiction.objects.get(code="US"))
+    subscribe("cousin@example.org", family=other_family)
     report = deadlines_scan(as_of=D(2026, 1, 15))
-    assert (report.alerts, report.deliveries) == (1, 3)
+    assert (report.alerts, report.deliveries) == (1, 6)
     alert = Alert.objects.get(window=window)
     recipients = set(alert.deliveries.values_list("subscription_id", flat=True))
-    assert recipients == {follower.pk, watcher.pk, both.pk}
+    assert recipients == {follower.pk, watcher.pk, kin.pk, both.pk, every.pk, country.pk}
     # Again: no duplicate alert, no duplicate delivery.
     assert deadlines_scan(as_of=D(2026, 1, 15)).deliveries == 0
-    assert alert_fan_out(alert=alert) and Delivery.objects.count() == 3
+    assert alert_fan_out(alert=alert) and Delivery.objects.count() == 6
 
 
 def test_deliveries_are_sent_after_commit(

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from bills import services
 from events.models import Delivery, Subscription
 from events.tokens import confirm_token_issue, unsubscribe_token
 from tests.events.test_worker import _database_url
@@ -105,14 +106,19 @@ def _wait_for(what: str, check, log) -> None:
         time.sleep(0.2)
 
 
-def test_no_address_in_any_log_when_mail_is_refused(worker, caplog):
+@pytest.mark.parametrize("scope", ["bill", "family"])
+def test_no_address_in_any_log_when_mail_is_refused(worker, caplog, scope):
     caplog.set_level(logging.DEBUG)
     record = kz_record()
+    follows = {"bill": record.bill.slug}
+    if scope == "family":
+        # Following the bill's family of laws: the family's own confirmation and alert mail.
+        family, _ = services.family_upsert(slug="lgbt-propaganda", name="LGBT propaganda bans")
+        services.bill_update(bill=record.bill, data={"family": family})
+        follows = {"family": family.slug}
     web = Client()
     # Subscribe through the form; the worker decides the request and tries to mail the link.
-    response = web.post(
-        "/alerts/subscribe/", {"email": VICTIM, "language": "ru", "bill": record.bill.slug}
-    )
+    response = web.post("/alerts/subscribe/", {"email": VICTIM, "language": "ru", **follows})
     assert response.status_code == 302
     _wait_for(
         "the refused confirmation's retry",
