@@ -144,7 +144,7 @@ class BoardBill:
     title: str
 
 
-def _cut(text: str, limit: int = BOARD_TITLE_CHARS) -> str:
+def cut_title(text: str, limit: int = BOARD_TITLE_CHARS) -> str:
     """Django's truncatechars, without its cost: up to `limit` characters, the last an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -209,7 +209,7 @@ def board_by_jurisdiction(*, per_cell: int = BOARD_BILLS_PER_CELL) -> list[Board
     bills_by_cell: dict[tuple[int, str], list[BoardBill]] = defaultdict(list)
     for bill in latest:
         cell = bills_by_cell[(bill.jurisdiction_id, bill.status)]
-        cell.append(BoardBill(slug=bill.slug, title=_cut(bill.display_title())))
+        cell.append(BoardBill(slug=bill.slug, title=cut_title(bill.display_title())))
     labels = {status.value: capfirst(str(status.label)) for status in STATUS_ORDER}
     rows = []
     for jurisdiction in jurisdictions:
