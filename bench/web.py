@@ -1,17 +1,22 @@
 """Benchmark of the public pages: gunicorn against PostgreSQL holding 10k bills and 100k events.
 
-Measures throughput and latency of the dashboard, the bill list (plain and searched/filtered), a
-bill page and a trivial view (`/ping`, a fixed string through the whole middleware stack) in the
-same run, and prints each page's cost as a ratio to the trivial view (target: within 3x).
+Measures throughput and latency (p50/p95/p99) of the dashboard, the bill list (plain and
+searched/filtered), a bill page, the API's bill list and a trivial view (`/ping`, a fixed string
+through the whole middleware stack) on two servers started side by side, one with the page cache
+on and one with it off (every request renders), in interleaved rounds of the same run. Prints
+each page's cost as a ratio to the trivial view on the same server (targets: cached <= 2x,
+rendered <= 6x), its size on the wire without and with gzip, and each gunicorn worker's RSS
+after the run.
 
     .venv/bin/python bench/web.py                 # build the bench database once, then measure
     .venv/bin/python bench/web.py --rebuild       # drop and rebuild the bench database
-    .venv/bin/python bench/web.py --duration 20 --concurrency 8 --workers 4
-    .venv/bin/python bench/web.py --no-page-cache  # every request renders (a cache miss)
+    .venv/bin/python bench/web.py --duration 5    # a short run: 5 s per page and server
+    .venv/bin/python bench/web.py --scale         # also on 10x the data (100k bills, 1M events)
 
-It uses its own database (`tracker_bench` on the local PostgreSQL, trust auth), never the
-development or test ones. The load generator is a few processes of plain http.client loops (no
-extra dependency); gunicorn runs sync workers, one request per connection.
+It uses its own databases (`tracker_bench`, and `tracker_bench_10x` for --scale, on the local
+PostgreSQL, trust auth), never the development or test ones. The load generator is a few
+processes of plain http.client loops (no extra dependency, no Accept-Encoding: the timed
+answers are uncompressed); gunicorn runs sync workers, one request per connection.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ import multiprocessing
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -285,96 +289,75 @@ def _run(port: int, path: str, seconds: float, concurrency: int) -> list[tuple]:
         return pool.map(_client, [("127.0.0.1", port, path, until, headers)] * concurrency)
 
 
-def _size(port: int, path: str) -> int:
+def _size(port: int, path: str, encoding: str | None) -> int:
+    """Bytes of the body on the wire, asking for `encoding` (None: no Accept-Encoding)."""
+    headers = {"Host": "127.0.0.1"}
+    if encoding:
+        headers["Accept-Encoding"] = encoding
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", path, headers={"Host": "127.0.0.1"})
-    size = len(conn.getresponse().read())
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    size = len(response.read())
     conn.close()
-    return size
+    return size  # a body too small to gain (/ping) is sent as it is
 
 
-def _measure(port: int, pages: list[tuple[str, str]], args) -> list[tuple[str, dict]]:
-    """Pages measured in interleaved rounds, so that drift in the machine's load (other work on
-    shared CPUs) spreads over all pages alike instead of favouring whichever ran first."""
-    for _name, path in pages:  # warm-up: connections, templates, caches
-        _run(port, path, 1.0, 1)
+def _measure(servers: dict[str, int], pages: list[tuple[str, str]], args) -> dict:
+    """Every page on every server (page cache on, page cache off), in interleaved rounds, so that
+    drift in the machine's load (other work on shared CPUs) spreads over all of them alike
+    instead of favouring whichever ran first. Returns {(mode, path): figures}."""
+    for port in servers.values():  # warm-up: connections, templates, caches
+        for _name, path in pages:
+            _run(port, path, 1.0, 1)
     per_round = args.duration / args.rounds
-    raw: dict[str, list[tuple]] = {path: [] for _n, path in pages}
+    raw: dict[tuple[str, str], list[tuple]] = {
+        (mode, path): [] for mode in servers for _n, path in pages
+    }
     for _round in range(args.rounds):
         for _name, path in pages:
-            raw[path] += _run(port, path, per_round, args.concurrency)
-    results = []
-    for name, path in pages:
-        ok = sum(r[0] for r in raw[path])
-        latencies = sorted(x for r in raw[path] for x in r[2])
+            for mode, port in servers.items():
+                raw[mode, path] += _run(port, path, per_round, args.concurrency)
+    results = {}
+    for key, runs in raw.items():
+        ok = sum(r[0] for r in runs)
+        latencies = sorted(x for r in runs for x in r[2]) or [float("nan")]
 
         def pct(p: float, latencies=latencies) -> float:
             return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
-        results.append(
-            (
-                name,
-                {
-                    "path": path,
-                    "rps": ok / args.duration,
-                    "errors": sum(r[1] for r in raw[path]),
-                    "mean": statistics.fmean(latencies) * 1000,
-                    "p50": pct(0.50),
-                    "p95": pct(0.95),
-                    "p99": pct(0.99),
-                    "bytes": _size(port, path),
-                },
-            )
-        )
+        results[key] = {
+            "rps": ok / args.duration,
+            "errors": sum(r[1] for r in runs),
+            "p50": pct(0.50),
+            "p95": pct(0.95),
+            "p99": pct(0.99),
+        }
     return results
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database", default="tracker_bench")
-    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the database")
-    parser.add_argument("--bills", type=int, default=10_000)
-    parser.add_argument("--events-per-bill", type=int, default=10)
-    parser.add_argument("--duration", type=float, default=12.0, help="seconds per page")
-    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
-    parser.add_argument("--concurrency", type=int, default=4, help="client processes")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn")
-    parser.add_argument("--query", default="/bills/?q=education&status=introduced")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="cache (Redis URL)")
-    parser.add_argument(
-        "--no-page-cache",
-        action="store_true",
-        help="WEB_CACHE_SECONDS=0: every request renders its page (the cost of a cache miss)",
-    )
-    args = parser.parse_args()
+def _children(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The fields after the command's closing parenthesis: state, ppid, ...
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            children.append(int(entry.name))
+    return sorted(children)
 
-    var_dir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tracker.settings.local",
-        "DJANGO_DEBUG": "false",
-        "DATABASE_URL": f"{PG}/{args.database}",
-        "TRACKER_VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    # The cache as in production (Redis); a database of its own so nothing else is disturbed.
-    env["REDIS_URL"] = args.redis
-    env["WEB_CACHE_SECONDS"] = "0" if args.no_page_cache else env.get("WEB_CACHE_SECONDS", "300")
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
 
-    manage = [PYTHON, str(ROOT / "manage.py")]
-    if args.rebuild or not _database_exists(args.database):
-        print(f"building the bench database {args.database} ...", flush=True)
-        _recreate_database(args.database)
-        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-        _populate(args.bills, args.events_per_bill)
-    else:
-        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-        print(f"reusing the bench database {args.database} (--rebuild to start afresh)")
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
+
+def _start_gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     gunicorn = subprocess.Popen(
         [
@@ -383,63 +366,190 @@ def main() -> int:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            str(args.workers),
+            str(workers),
             "--log-level",
             "warning",
         ],
         env=env,
         cwd=ROOT,
     )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/ping")
+            if conn.getresponse().status == 200:
+                return gunicorn, port
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            gunicorn.terminate()
+            raise SystemExit("gunicorn did not answer /ping within 30 s")
+        time.sleep(0.2)
+
+
+def _prepare(env: dict[str, str], database: str, bills: int, args) -> None:
+    manage = [PYTHON, str(ROOT / "manage.py")]
+    env = {**env, "DATABASE_URL": f"{PG}/{database}"}
+    os.environ.update(env)
+    if args.rebuild or not _database_exists(database):
+        print(f"building the bench database {database} ({bills} bills) ...", flush=True)
+        started = time.monotonic()
+        _recreate_database(database)
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+        # In a child process: Django is set up once per process, on one database.
+        subprocess.run(
+            [
+                *(PYTHON, __file__, "--populate", database, "--bills", str(bills)),
+                *("--events-per-bill", str(args.events_per_bill)),
+            ],
+            env=env,
+            check=True,
+        )
+        print(f"built in {time.monotonic() - started:.0f} s", flush=True)
+    else:
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+        print(f"reusing the bench database {database} (--rebuild to start afresh)")
+
+
+def _bench(env: dict[str, str], database: str, pages: list[tuple[str, str]], args) -> dict:
+    """One gunicorn with the page cache on and one with it off, on `database`; every page
+    measured on both; sizes on the wire; each worker's RSS after the run."""
+    env = {**env, "DATABASE_URL": f"{PG}/{database}"}
+    modes = {"on": "300", "off": "0"}
+    servers: dict[str, int] = {}
+    processes: dict[str, subprocess.Popen] = {}
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/ping")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not answer /ping within 30 s")
-            time.sleep(0.2)
-
-        pages = [
-            ("trivial view", "/ping"),
-            ("dashboard", "/"),
-            ("bill list", "/bills/"),
-            ("bill list, searched", args.query),
-            ("bill page", "/bills/kz-lgbt-propaganda-ban/"),
-        ]
+        for mode, seconds in modes.items():
+            processes[mode], servers[mode] = _start_gunicorn(
+                {**env, "WEB_CACHE_SECONDS": seconds}, args.workers
+            )
         print(
-            f"\n{args.workers} gunicorn sync workers, {args.concurrency} client processes, "
-            f"{args.duration:.0f} s per page in {args.rounds} interleaved rounds, "
-            f"{os.cpu_count()} CPUs shared by server and clients, page cache "
-            + ("OFF" if args.no_page_cache else "on")
+            f"\n{database}: {args.workers} gunicorn sync workers per server (page cache on, and "
+            f"off), {args.concurrency} client processes, {args.duration:g} s per page and server "
+            f"in {args.rounds} interleaved rounds, {os.cpu_count()} CPUs shared by servers, "
+            "PostgreSQL, Redis and clients",
+            flush=True,
         )
-        results = _measure(port, pages, args)
+        results = _measure(servers, pages, args)
+        sizes = {
+            path: (_size(servers["off"], path, None), _size(servers["off"], path, "gzip"))
+            for _n, path in pages
+        }
+        rss = {mode: [_rss_mb(pid) for pid in _children(processes[mode].pid)] for mode in servers}
     finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            process.wait(timeout=30)
+    return {"results": results, "sizes": sizes, "rss": rss}
 
-    base = results[0][1]
+
+def _report(run: dict, pages: list[tuple[str, str]]) -> dict[tuple[str, str], float]:
+    """Prints the run's table; returns each (mode, path)'s cost (the trivial view's throughput
+    on the same server over the page's)."""
+    results, sizes = run["results"], run["sizes"]
+    costs = {}
     print(
-        f"\n{'page':22} {'req/s':>8} {'mean ms':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'KB':>6} {'errors':>6} {'cost x':>7}"
+        f"\n{'page':22} {'cache':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'errors':>6} {'cost x':>7} {'KB':>6} {'KB gzip':>7}"
     )
-    worst = 0.0
-    for name, r in results:
-        cost = base["rps"] / r["rps"] if r["rps"] else float("inf")
-        worst = max(worst, cost)
-        print(
-            f"{name:22} {r['rps']:8.0f} {r['mean']:8.1f} {r['p50']:7.1f} {r['p95']:7.1f} "
-            f"{r['p99']:7.1f} {r['bytes'] / 1024:6.1f} {r['errors']:6d} {cost:7.2f}"
-        )
-    print(f"\npaths: {', '.join(r['path'] for _n, r in results)}")
+    for name, path in pages:
+        for mode in ("on", "off"):
+            r = results[mode, path]
+            base = results[mode, pages[0][1]]["rps"]
+            cost = costs[mode, path] = base / r["rps"] if r["rps"] else float("inf")
+            plain, gzipped = sizes[path]
+            print(
+                f"{name if mode == 'on' else '':22} {mode:>5} {r['rps']:7.0f} {r['p50']:7.1f} "
+                f"{r['p95']:7.1f} {r['p99']:7.1f} {r['errors']:6d} {cost:7.2f} "
+                + (f"{plain / 1024:6.1f} {gzipped / 1024:7.1f}" if mode == "on" else "")
+            )
+    for mode, rss in run["rss"].items():
+        figures = ", ".join(f"{mb:.0f}" for mb in rss)
+        print(f"RSS per gunicorn worker after the run, page cache {mode}: {figures} MB")
+    print(f"paths: {', '.join(path for _n, path in pages)}")
+    worst_off = max(costs["off", path] for _n, path in pages)
+    worst_on = max(costs["on", path] for _n, path in pages)
     print(
-        "cost x = trivial view's throughput / the page's throughput; target <= 3.00: "
-        + ("met" if worst <= 3.0 else f"NOT met (worst {worst:.2f})")
+        "cost x = the trivial view's throughput / the page's, on the same server. Targets: "
+        f"rendered (cache off) <= 6: {'met' if worst_off <= 6 else 'NOT met'} "
+        f"(worst {worst_off:.2f}); cached <= 2: {'met' if worst_on <= 2 else 'NOT met'} "
+        f"(worst {worst_on:.2f}). KB: the body asked for without and with gzip."
     )
+    return costs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="tracker_bench")
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the database(s)")
+    parser.add_argument("--bills", type=int, default=10_000)
+    parser.add_argument("--events-per-bill", type=int, default=10)
+    parser.add_argument("--duration", type=float, default=8.0, help="seconds per page and mode")
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
+    parser.add_argument("--concurrency", type=int, default=4, help="client processes")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn")
+    parser.add_argument("--query", default="/bills/?q=education&status=introduced")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="cache (Redis URL)")
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="also measure on 10x the data (its own database, built once) and print the growth",
+    )
+    parser.add_argument("--populate", metavar="DATABASE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    var_dir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tracker.settings.local",
+        "DJANGO_DEBUG": "false",
+        "TRACKER_VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        # The cache as in production (Redis); a database of its own so nothing else is disturbed.
+        "REDIS_URL": args.redis,
+        # The API's per-client limit would turn the load generator away.
+        "RATELIMIT_API": "1000000/m",
+    }
+    if args.populate:
+        sys.path.insert(0, str(ROOT))
+        _populate(args.bills, args.events_per_bill)
+        return 0
+
+    databases = [(args.database, args.bills)]
+    if args.scale:
+        databases.append((f"{args.database}_10x", args.bills * 10))
+    for database, bills in databases:
+        _prepare(env, database, bills, args)
+    subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
+        env={**env, "DATABASE_URL": f"{PG}/{args.database}"},
+        check=True,
+    )
+
+    pages = [
+        ("trivial view", "/ping"),
+        ("dashboard", "/"),
+        ("bill list", "/bills/"),
+        ("bill list, searched", args.query),
+        ("bill page", "/bills/kz-lgbt-propaganda-ban/"),
+        ("API bill list", "/api/v1/bills/"),
+    ]
+    costs = []
+    for database, _bills in databases:
+        costs.append(_report(_bench(env, database, pages, args), pages))
+    if args.scale:
+        print(f"\ngrowth with 10x the data ({databases[1][0]} over {databases[0][0]}):")
+        print(f"{'page':22} {'cache':>5} {'cost x':>7} {'cost 10x':>8} {'growth':>7}")
+        for name, path in pages[1:]:
+            for mode in ("on", "off"):
+                small, large = costs[0][mode, path], costs[1][mode, path]
+                print(
+                    f"{name if mode == 'on' else '':22} {mode:>5} {small:7.2f} {large:8.2f} "
+                    f"{large / small:6.2f}x"
+                )
     return 0
 
 

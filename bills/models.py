@@ -473,6 +473,11 @@ class Bill(LocalizedMixin, models.Model):
             models.Index(fields=["status", "jurisdiction"], name="bill_status_jurisdiction_idx"),
             models.Index(fields=["-last_action_on"], name="bill_last_action_idx"),
             models.Index(fields=["-updated_at"], name="bill_updated_idx"),
+            # The dashboard's board: the count per (jurisdiction, stage) and the latest bills of
+            # each, read from this index alone instead of sorting every bill.
+            models.Index(
+                fields=["jurisdiction", "status", "-updated_at", "-id"], name="bill_board_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,16 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason=missing))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files(tmp_path_factory):
+    """The static files collected under their hashed names (web/storage.py), as `manage.py up`
+    and production do, into this run's own folder; WhiteNoise serves them from there."""
+    from django.core.management import call_command
+
+    django_settings.STATIC_ROOT = str(tmp_path_factory.mktemp("static"))
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _english(settings):
     """Tests read English strings unless they switch language themselves."""

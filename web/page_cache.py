@@ -15,6 +15,15 @@ The cached HTML holds a placeholder where the CSRF token goes (the language swit
 subscribe form post), and each response gets its visitor's own token. Only 200 responses are
 cached; headers (CSP, cookies, Vary) are set per response by the middleware as usual.
 WEB_CACHE_SECONDS=0 turns the cache off (the test settings do).
+
+Revalidation: a cached page carries Last-Modified (when this process rendered it under the current
+record version) and an ETag (a hash of the cached body, token placeholder included, so an
+internal-only edit that bumps the version changes no ETag), with `Cache-Control: private,
+no-cache`, and a repeat request that matches gets a 304 without the body. The visitor's copy holds
+the CSRF token it was sent: that token stays valid because every page varies on Cookie (Django's
+CSRF middleware sets `Vary: Cookie`), so a browser only revalidates a copy fetched with the CSRF
+cookie it still holds; a changed cookie (a login rotates it) makes a plain request and a fresh
+token. `private`: a shared cache must never hand one visitor's token to another.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from functools import wraps
 from uuid import uuid4
@@ -31,9 +41,12 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from web import record_signals
+from web.conditional import body_etag
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "web:record-version"
@@ -61,8 +74,18 @@ def record_version() -> str | None:
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve the view's 200 responses from the cache while the record version stands."""
+    """Serve the view's 200 responses from the cache while the record version stands (the
+    embeds: their own Cache-Control and ETag come from web.conditional)."""
+    return _cached(view, revalidate=False)
 
+
+def revalidated_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """cached_page, and the page's validators with 304s (see the module's docstring): the HTML
+    pages, whose forms carry the visitor's CSRF token."""
+    return _cached(view, revalidate=True)
+
+
+def _cached(view: Callable[..., HttpResponse], *, revalidate: bool) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         version = record_version()
@@ -80,18 +103,41 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
-            cached = (response["Content-Type"], _with_placeholder(response.content.decode()))
+            body = _with_placeholder(response.content.decode())
+            cached = (response["Content-Type"], body, body_etag(body.encode()), int(_now()))
             try:
                 pages.set(key, cached, timeout=cache_seconds())
             except Exception:
                 logger.warning("could not store a page in the cache", exc_info=True)
+        else:
+            content_type, body = cached[:2]
+            if CSRF_PLACEHOLDER in body:
+                body = body.replace(CSRF_PLACEHOLDER, get_token(request))
+            response = HttpResponse(body, content_type=content_type)
+        if not revalidate:
             return response
-        content_type, body = cached
-        if CSRF_PLACEHOLDER in body:
-            body = body.replace(CSRF_PLACEHOLDER, get_token(request))
-        return HttpResponse(body, content_type=content_type)
+        return _revalidated(request, response, etag=cached[2], rendered_at=cached[3])
 
     return wrapper
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _revalidated(
+    request: HttpRequest, response: HttpResponse, *, etag: str, rendered_at: int
+) -> HttpResponse:
+    """The page with its validators, or a 304 when the visitor's copy is this one (see above)."""
+    patch_cache_control(response, private=True, no_cache=True)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(rendered_at)
+    if request.method not in ("GET", "HEAD"):
+        return response
+    return (
+        get_conditional_response(request, etag=etag, last_modified=rendered_at, response=response)
+        or response
+    )
 
 
 def _with_placeholder(body: str) -> str:

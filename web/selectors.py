@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
+from django.utils.text import capfirst
 
 from bills.executive import ExecutiveRecord, executive_record, head_of_state
 from bills.models import (
@@ -29,11 +30,15 @@ from bills.models import (
     Visibility,
     Vote,
 )
+from bills.translation import LANGUAGE_SUFFIXES
 
 RECENT_BILLS = 10
 SOONEST_WINDOWS = 10
 RECENT_WINDOWS = 5
 BOARD_BILLS_PER_CELL = 3
+BOARD_TITLE_CHARS = 80
+# The title columns a display title may come from: English, then each translation.
+TITLE_SUFFIXES = ("", *LANGUAGE_SUFFIXES.values())
 FEED_ITEMS = 50
 
 # The order of a bill's life, for the dashboard board (columns) and the status filter.
@@ -132,11 +137,28 @@ def bill_list_recent(*, limit: int = RECENT_BILLS) -> list[Bill]:
     return list(_bill_cards().order_by("-updated_at", "-id")[:limit])
 
 
+@dataclass(frozen=True)
+class BoardBill:
+    """A bill as a board cell lists it: its slug and its display title, cut to fit."""
+
+    slug: str
+    title: str
+
+
+def cut_title(text: str, limit: int = BOARD_TITLE_CHARS) -> str:
+    """Django's truncatechars, without its cost: up to `limit` characters, the last an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass
 class BoardColumn:
-    status: BillStatus
+    """One cell of the board, ready to show: the stage (value and label in the active language),
+    its count and its latest bills."""
+
+    status: str
+    label: str
     count: int = 0
-    bills: list[Bill] = field(default_factory=list)
+    bills: list[BoardBill] = field(default_factory=list)
 
 
 @dataclass
@@ -162,9 +184,10 @@ def board_by_jurisdiction(*, per_cell: int = BOARD_BILLS_PER_CELL) -> list[Board
         .values("jurisdiction_id", "status")
         .annotate(n=Count("id"))
     }
-    latest = (
-        Bill.objects.defer("search_vector", "summary", "summary_ru", "summary_kk")
-        .annotate(
+    # The ranking reads only the board index (bill_board_idx); the bills it picks are fetched by
+    # id in the same query, so no row is read whole but the ones shown.
+    ranked = (
+        Bill.objects.annotate(
             cell_rank=Window(
                 RowNumber(),
                 partition_by=[F("jurisdiction_id"), F("status")],
@@ -172,16 +195,29 @@ def board_by_jurisdiction(*, per_cell: int = BOARD_BILLS_PER_CELL) -> list[Board
             )
         )
         .filter(cell_rank__lte=per_cell)
-        .order_by("jurisdiction_id", "status", "cell_rank")
+        .values("id")
     )
-    bills_by_cell: dict[tuple[int, str], list[Bill]] = defaultdict(list)
+    latest = (
+        Bill.objects.only(
+            "jurisdiction_id",
+            "status",
+            "slug",
+            *(f"{name}{suffix}" for name in ("title", "short_title") for suffix in TITLE_SUFFIXES),
+        )
+        .filter(id__in=ranked)
+        .order_by("jurisdiction_id", "status", "-updated_at", "-id")
+    )
+    bills_by_cell: dict[tuple[int, str], list[BoardBill]] = defaultdict(list)
     for bill in latest:
-        bills_by_cell[(bill.jurisdiction_id, bill.status)].append(bill)
+        cell = bills_by_cell[(bill.jurisdiction_id, bill.status)]
+        cell.append(BoardBill(slug=bill.slug, title=cut_title(bill.display_title())))
+    labels = {status.value: capfirst(str(status.label)) for status in STATUS_ORDER}
     rows = []
     for jurisdiction in jurisdictions:
         columns = [
             BoardColumn(
-                status=status,
+                status=status.value,
+                label=labels[status.value],
                 count=counts.get((jurisdiction.pk, status.value), 0),
                 bills=bills_by_cell.get((jurisdiction.pk, status.value), []),
             )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from web.conditional import conditional_page
 from web.filters import BillFilter
 from web.middleware import language_from_url
-from web.page_cache import cached_page
+from web.page_cache import cached_page, revalidated_page
 from web.selectors import (
     bill_detail as bill_detail_select,
 )
@@ -49,7 +49,7 @@ def ping(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_page
+@revalidated_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     open_windows = SimpleLazyObject(window_list_open)
     return render(
@@ -67,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_page
+@revalidated_page
 def bill_list(request: HttpRequest) -> HttpResponse:
     bill_filter = BillFilter(request.GET, queryset=bill_list_base())
     page = SimpleLazyObject(
@@ -87,7 +87,7 @@ def bill_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_page
+@revalidated_page
 def bill_detail(request: HttpRequest, slug: str) -> HttpResponse:
     bill = bill_get(slug=slug)
     return render(

@@ -112,7 +112,7 @@ def test_desktop_screenshots_and_no_request_leaves_the_origin(live_server, seede
         assert response is not None and response.status == 200, path
         page.wait_for_load_state("networkidle")
         screenshot(page, f"{name}-desktop")
-    assert any(url.endswith("/static/css/site.css") for url in requested)
+    assert any(re.search(r"/static/css/site\.[0-9a-f]{12}\.css$", url) for url in requested)
     assert outside == [], f"requests left the app's origin: {outside}"
     # Subresources (the stylesheet) loaded: the page is styled, not bare HTML.
     header_bg = page.locator("header.site-header").evaluate(

@@ -11,6 +11,7 @@ from django.test import Client
 from bills.models import Classification, Visibility
 from tests.bills.factories import EventFactory
 from tests.web.conftest import INTERNAL_TEXT
+from web import page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,53 @@ def test_pages_are_kept_in_process_memory_and_only_the_version_is_shared(client,
     local_keys = [key for key in caches["pages"]._cache if "web:page:" in key]
     assert shared_keys == []
     assert len(local_keys) == 2
+
+
+@pytest.mark.parametrize("url", ["/", "/bills/", DETAIL, "/ru" + DETAIL])
+def test_a_repeated_request_gets_a_304(client, kz_open, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "Last-Modified" in first and "ETag" in first
+    assert set(first["Cache-Control"].split(", ")) == {"private", "no-cache"}
+
+    by_date = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert by_date.status_code == 304
+    assert by_date.content == b""
+    by_tag = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert by_tag.status_code == 304
+    # The copy the browser keeps holds its token: only a copy fetched with the same CSRF cookie
+    # is revalidated (web.page_cache).
+    assert "Cookie" in by_tag["Vary"]
+
+
+def test_a_change_to_the_record_answers_a_revalidation_with_a_fresh_200(
+    client, kz_open, django_capture_on_commit_callbacks, monkeypatch
+):
+    first = client.get(DETAIL)
+    later = page_cache._now() + 5
+    monkeypatch.setattr(page_cache, "_now", lambda: later)
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory(
+            bill=kz_open.bill,
+            order=10,
+            classification=Classification.PRESS_CONFERENCE,
+            description="Press conference after the vote",
+        )
+    for validator in (
+        {"If-Modified-Since": first["Last-Modified"]},
+        {"If-None-Match": first["ETag"]},
+    ):
+        again = client.get(DETAIL, headers=validator)
+        assert again.status_code == 200, validator
+        assert "Press conference after the vote" in again.content.decode()
+        assert again["Last-Modified"] != first["Last-Modified"]
+        assert again["ETag"] != first["ETag"]
+
+
+def test_an_internal_edit_changes_no_etag(client, kz_open, django_capture_on_commit_callbacks):
+    first = client.get(DETAIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory(
+            bill=kz_open.bill, order=11, description=INTERNAL_TEXT, visibility=Visibility.INTERNAL
+        )
+    assert client.get(DETAIL, headers={"If-None-Match": first["ETag"]}).status_code == 304

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver leaves /static/ to WhiteNoise, whose hashed names and headers are production's.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
@@ -130,6 +132,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed names everywhere (web/storage.py), so WhiteNoise marks them immutable for a year;
+# production precompresses them as well. `collectstatic` fills STATIC_ROOT: `manage.py up`, the
+# test session (tests/conftest.py), the Dockerfile and the bench run it.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "web.storage.HashedStaticFilesStorage"},
+}
 
 # Content Security Policy: everything from our own origin, scripts and styles only with a nonce.
 CONTENT_SECURITY_POLICY = {

@@ -8,9 +8,5 @@ SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY", default="local-development-only-not-secret-0123456789abcdefghij"
 )
 
-# Serve static files straight from the source folders: the embedded default needs no
-# collectstatic step.
-WHITENOISE_USE_FINDERS = True
-
 for _folder in ("broker", "broker-processed", "broker-control", "mail", "cache", "static"):
     (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)

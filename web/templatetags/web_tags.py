@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -68,6 +68,22 @@ def unprefixed_path(request: HttpRequest) -> str:
         if path.startswith(prefix):
             return "/" + path[len(prefix) :]
     return path
+
+
+_BILL_PATHS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+@register.filter
+def bill_url(slug: str) -> str:
+    """`{{ bill.slug|bill_url }}`: the bill page's path in the active language, as `{% url
+    'web:bill_detail' bill.slug %}` gives it, with reverse() run once per language instead of once
+    per link (a list page has a few hundred; a slug needs no quoting)."""
+    key = (translation.get_language(), get_script_prefix())
+    parts = _BILL_PATHS.get(key)
+    if parts is None:
+        before, after = reverse("web:bill_detail", args=["SLUG"]).rsplit("SLUG", 1)
+        parts = _BILL_PATHS[key] = (before, after)
+    return f"{parts[0]}{slug}{parts[1]}"
 
 
 @register.simple_tag

@@ -1,5 +1,5 @@
-"""The embedded default in one command: migrate, load the seeds, start a Celery worker with
-embedded beat as a child process, then serve the site. Ctrl-C stops both.
+"""The embedded default in one command: migrate, collect the static files, load the seeds, start
+a Celery worker with embedded beat as a child process, then serve the site. Ctrl-C stops both.
 
 With no environment this runs on SQLite with kombu's filesystem broker (no server needed) and
 writes mails to var/mail; with DATABASE_URL / REDIS_URL set it uses PostgreSQL and Redis.
@@ -65,6 +65,8 @@ class Command(BaseCommand):
         # (os._exit), which would leave the worker running with nobody to stop it.
         _check_free(addrport)
         call_command("migrate", interactive=False, verbosity=1)
+        # The pages link static files by their hashed names (web/storage.py), read from var/static.
+        call_command("collectstatic", interactive=False, verbosity=0)
         call_command("load_seeds")
         worker = None if no_worker else self._start_worker()
         # Ctrl-C and SIGTERM (a supervisor, `kill`) both end the server through the `finally`
