@@ -95,12 +95,12 @@ def upper_passage(bill: Bill, date: D | None):
 @pytest.mark.django_db
 def test_rules_load_creates_then_reports_unchanged():
     first = rules_load()
-    assert sorted(first.created) == ["BG", "GH", "HU", "KZ", "RU", "UG", "US", "US-CA"]
+    assert sorted(first.created) == ["BG", "GE", "GH", "HU", "KG", "KZ", "RU", "UG", "US", "US-CA"]
     second = rules_load()
     assert (second.created, second.updated, sorted(second.unchanged)) == (
         [],
         [],
-        ["BG", "GH", "HU", "KZ", "RU", "UG", "US", "US-CA"],
+        ["BG", "GE", "GH", "HU", "KG", "KZ", "RU", "UG", "US", "US-CA"],
     )
     kz = SigningRule.objects.get(code="KZ")
     assert "art. 44(2)" in kz.legal_source
