@@ -18,6 +18,8 @@ urlpatterns = [
     path("bills/<slug:slug>/badge.svg", views.bill_badge, name="bill_badge"),
     path("bills/<slug:slug>/changes.atom", feed_limit(feeds.BillChangesFeed()), name="bill_feed"),
     path("bills/<slug:slug>/deadlines.ics", feed_limit(feeds.calendar_bill), name="bill_calendar"),
+    path("families/", views.family_index, name="family_list"),
+    path("families/<slug:slug>/", views.family_detail, name="family_detail"),
     path("feeds/changes.atom", feed_limit(feeds.ChangesFeed()), name="feed"),
     path("feeds/deadlines.ics", feed_limit(feeds.calendar_all), name="calendar"),
     path(

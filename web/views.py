@@ -16,6 +16,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from web.conditional import conditional_page
+from web.families import family_get, family_list
+from web.families import family_page as family_page_select
 from web.filters import BillFilter
 from web.middleware import language_from_url
 from web.page_cache import cached_page
@@ -96,6 +98,23 @@ def bill_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "bill": bill,
             "detail": SimpleLazyObject(lambda: bill_detail_select(bill=bill)),
         },
+    )
+
+
+@require_safe
+@cached_page
+def family_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/family_list.html", {"families": SimpleLazyObject(family_list)})
+
+
+@require_safe
+@cached_page
+def family_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    family = family_get(slug=slug)
+    return render(
+        request,
+        "web/family_detail.html",
+        {"family": family, "page": SimpleLazyObject(lambda: family_page_select(family=family))},
     )
 
 
