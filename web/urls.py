@@ -20,6 +20,16 @@ urlpatterns = [
     path("bills/<slug:slug>/deadlines.ics", feed_limit(feeds.calendar_bill), name="bill_calendar"),
     path("families/", views.family_index, name="family_list"),
     path("families/<slug:slug>/", views.family_detail, name="family_detail"),
+    path(
+        "families/<slug:slug>/changes.atom",
+        feed_limit(feeds.FamilyChangesFeed()),
+        name="family_feed",
+    ),
+    path(
+        "families/<slug:slug>/deadlines.ics",
+        feed_limit(feeds.calendar_family),
+        name="family_calendar",
+    ),
     path("feeds/changes.atom", feed_limit(feeds.ChangesFeed()), name="feed"),
     path("feeds/deadlines.ics", feed_limit(feeds.calendar_all), name="calendar"),
     path(
