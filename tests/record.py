@@ -241,6 +241,7 @@ STATUS_PATHS: dict[str, list[tuple[str, str | None]]] = {
     ],
     BillStatus.WITHDRAWN: [(Classification.WITHDRAWAL, None)],
     BillStatus.FAILED: [(Classification.FAILURE, "lower")],
+    BillStatus.LAPSED: [(Classification.PASSAGE, "lower"), (Classification.LAPSE, None)],
 }
 
 
