@@ -123,8 +123,8 @@ class JurisdictionChangesFeed(_EventFeed):
 class FamilyChangesFeed(_EventFeed):
     """The public actions and events of one family's bills, in every jurisdiction."""
 
-    def get_object(self, request: HttpRequest, slug: str) -> Family:
-        return get_object_or_404(Family, slug=slug)
+    def get_object(self, request: HttpRequest, family: str) -> Family:
+        return get_object_or_404(Family, slug=family)
 
     def title(self, obj: Family) -> str:
         return _("%(family)s: latest changes") % {"family": obj.localized("name")}
@@ -266,10 +266,10 @@ def calendar_jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
-def calendar_family(request: HttpRequest, slug: str) -> HttpResponse:
-    family = get_object_or_404(Family, slug=slug)
-    name = _("Signing deadlines: %(family)s") % {"family": family.localized("name")}
-    return _calendar_response(request, name, window_list_calendar(family=family))
+def calendar_family(request: HttpRequest, family: str) -> HttpResponse:
+    found = get_object_or_404(Family, slug=family)
+    name = _("Signing deadlines: %(family)s") % {"family": found.localized("name")}
+    return _calendar_response(request, name, window_list_calendar(family=found))
 
 
 @require_safe

@@ -113,12 +113,13 @@ def family_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @cached_page
-def family_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    family = family_get(slug=slug)
+def family_detail(request: HttpRequest, family: str) -> HttpResponse:
+    # The URL names its parameter `family` (not `slug`, which is a bill's on every other page).
+    found = family_get(slug=family)
     return render(
         request,
         "web/family_detail.html",
-        {"family": family, "page": SimpleLazyObject(lambda: family_page_select(family=family))},
+        {"family": found, "page": SimpleLazyObject(lambda: family_page_select(family=found))},
     )
 
 
