@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from bills.backup import RECORD_MODELS
@@ -12,7 +13,7 @@ from bills.models import Bill, Event, Family, Vote
 
 # Shown on public pages though not (yet) in the backup's models: a renamed family, or a source
 # added to it or to a bill's lineage, must show at once too.
-SHOWN_MODELS = (Family,)
+SHOWN_MODELS: tuple[type[Model], ...] = (Family,)
 
 
 def connect(receiver: Callable[..., None], prefix: str) -> None:
