@@ -60,7 +60,10 @@ class Classification(models.TextChoices):
     # 2024), a constitutional court's review, and the law's life after signature ...
     LAPSE = "lapse", _("lapsed")
     SUBSTITUTE_SIGNATURE = "substitute-signature", _("signed in the head of state's place")
-    COURT_REFERRAL = "court-referral", _("referred to the court")
+    # The head of state's own referral of a law before signing it (it pauses the window) ...
+    COURT_REFERRAL = "court-referral", _("referred to the court by the head of state")
+    # ... and anyone else's suit or petition against a bill or law (it pauses nothing).
+    COURT_CHALLENGE = "court-challenge", _("challenged in court")
     COURT_RULING = "court-ruling", _("court ruling")
     PUBLICATION = "publication", _("published officially")
     ENTRY_INTO_FORCE = "entry-into-force", _("entered into force")

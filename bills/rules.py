@@ -90,8 +90,9 @@ def window_compute(
     triggered_latest = triggered_latest or triggered_earliest
     if triggered_latest < triggered_earliest:
         raise ValidationError(_("The trigger's latest date is before its earliest date."))
-    if rule.trigger == SigningRule.Trigger.EXECUTIVE_RECEIPT:
-        # Presentment rules: the receipt is the trigger itself.
+    if rule.trigger == SigningRule.Trigger.EXECUTIVE_RECEIPT and phase == WindowPhase.PASSAGE:
+        # Presentment rules: the receipt is the trigger itself (an override's period runs from
+        # the override, bills.changes.cycle_trigger).
         if received_on is not None and received_on != triggered_earliest == triggered_latest:
             raise ValidationError(
                 _(

@@ -591,7 +591,13 @@ def rule_steps_set(*, rule: SigningRule, steps: Sequence[Mapping[str, Any]]) -> 
         raise ValidationError(
             _("Signing rule %(code)s needs a step after the final approval.") % {"code": rule.code}
         )
-    receipt_steps = sum(bool(step.get("ends_with_receipt")) for step in steps)
+    # A presentment rule counts from the receipt itself; an override's period may still begin
+    # with sending the law back (Georgia: within three days), so only its own phase may.
+    receipt_steps = sum(
+        bool(step.get("ends_with_receipt"))
+        for step in steps
+        if (step.get("phase") or SigningRuleStep.Phase.PASSAGE) == SigningRuleStep.Phase.PASSAGE
+    )
     if rule.trigger == SigningRule.Trigger.EXECUTIVE_RECEIPT and receipt_steps:
         raise ValidationError(
             _("Signing rule %(code)s runs from the receipt: it has no transmission step.")

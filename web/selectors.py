@@ -16,6 +16,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
+from bills.executive import ExecutiveRecord, executive_record, head_of_state
 from bills.models import (
     Bill,
     BillStatus,
@@ -429,3 +430,36 @@ def window_list_calendar(
     if bill is not None:
         windows = windows.filter(bill=bill)
     return list(windows.order_by("closes_earliest", "id"))
+
+
+@dataclass(frozen=True)
+class ExecutiveCard:
+    """The head of state's record beside a bill awaiting their signature, and where the record
+    has enough cases, the likely signing day at their recorded pace."""
+
+    record: ExecutiveRecord
+    likely_on: dt.date | None = None
+    likely_earliest: dt.date | None = None
+    likely_latest: dt.date | None = None
+
+
+def bill_executive(*, bill: Bill) -> ExecutiveCard | None:
+    """For a bill awaiting signature: its head of state's record (four queries), else None."""
+    if bill.status != BillStatus.AWAITING_SIGNATURE:
+        return None
+    jurisdiction = bill.jurisdiction
+    holder = head_of_state(jurisdiction=jurisdiction, on=jurisdiction.today())
+    if holder is None:
+        return None
+    record = executive_record(holder=holder)
+    window = bill_open_window(bill=bill)
+    triggered = window.window.triggered_earliest if window is not None else None
+    if window is None or triggered != window.window.triggered_latest or triggered is None:
+        return ExecutiveCard(record=record)
+    likely = record.likely_signing(triggered=triggered)
+    if likely is None:
+        return ExecutiveCard(record=record)
+    day, bounds = likely
+    return ExecutiveCard(
+        record=record, likely_on=day, likely_earliest=bounds.earliest, likely_latest=bounds.latest
+    )

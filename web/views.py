@@ -28,6 +28,7 @@ from web.selectors import (
     bill_embed as bill_embed_select,
 )
 from web.selectors import (
+    bill_executive,
     bill_get,
     bill_list_base,
     bill_list_recent,
@@ -101,6 +102,7 @@ def bill_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "bill": bill,
             "detail": SimpleLazyObject(lambda: bill_detail_select(bill=bill)),
+            "executive": SimpleLazyObject(lambda: bill_executive(bill=bill)),
         },
     )
 

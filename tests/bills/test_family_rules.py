@@ -119,3 +119,77 @@ def test_uganda_thirty_calendar_days_across_a_month_end(rules):
     """Plausible date: presented 2025-01-31 → + 28 days = 2025-02-28 (not a leap year), + 2 more
     = 2025-03-02; calendar days, no extension past holidays."""
     assert closes(rules["UG"], D(2025, 1, 31)) == (D(2025, 3, 2), D(2025, 3, 2))
+
+
+# --- Georgia and Kyrgyzstan: periods as reported (articles not read) ---------------------------
+
+
+def test_georgia_two_weeks_from_receipt_and_the_override_period(rules):
+    """Receipt 2024-09-20 + 14 days = 2024-10-04. After an override on 2024-10-03: sent back
+    within three days (received 3..6 October), then five days → closes 8..11 October."""
+    ge = rules["GE"]
+    assert ge.trigger == "executive-receipt" and ge.lapse_effect == "becomes-law"
+    assert closes(ge, D(2024, 9, 20)) == (D(2024, 10, 4), D(2024, 10, 4))
+    override = window_compute(rule=ge, triggered_earliest=D(2024, 10, 3), phase="override")
+    assert (override.closes_earliest, override.closes_latest) == (D(2024, 10, 8), D(2024, 10, 11))
+
+
+def test_kyrgyzstan_one_month_from_receipt_across_month_ends(rules):
+    """One calendar month: 31 January 2023 → 28 February 2023 (clamped), 30 June → 30 July."""
+    kg = rules["KG"]
+    assert kg.trigger == "executive-receipt"
+    assert closes(kg, D(2023, 1, 31)) == (D(2023, 2, 28), D(2023, 2, 28))
+    assert closes(kg, D(2024, 1, 31)) == (D(2024, 2, 29), D(2024, 2, 29))
+    assert closes(kg, D(2023, 6, 30)) == (D(2023, 7, 30), D(2023, 7, 30))
+
+
+def test_hungary_signs_forthwith_after_the_courts_ruling(rules):
+    from bills.deadlines import Bounds
+    from bills.rules import court_adjusted
+
+    hu = rules["HU"]
+    assert hu.court_referral == "sign-on-ruling"
+    # Adopted 2025-06-10 → closes 15..20 June; referred on 14 June, ruled on 10 July: the
+    # President must sign on the ruling's day.
+    window = window_compute(rule=hu, triggered_earliest=D(2025, 6, 10))
+    closed = court_adjusted(
+        rule=hu,
+        closes=Bounds(window.closes_earliest, window.closes_latest),
+        referral=Bounds(D(2025, 6, 14), D(2025, 6, 14)),
+        ruling=Bounds(D(2025, 7, 10), D(2025, 7, 10)),
+    )
+    assert closed == Bounds(D(2025, 7, 10), D(2025, 7, 10))
+
+
+def test_bulgaria_return_opens_a_second_window_from_the_second_passage(rules):
+    """Art. 101: a returned act passed again opens a new 15-day period (art. 88(3)) from the new
+    passage: passed 2024-08-07, returned 2024-08-14, passed again 2024-09-04 → 2024-09-19."""
+    from bills import services, timeline
+    from bills.models import Chamber, SigningWindow
+    from tests.record import source
+
+    bg = rules["BG"]
+    assembly, _ = services.chamber_upsert(
+        jurisdiction=bg.jurisdiction,
+        classification=Chamber.Classification.UNICAMERAL,
+        name="National Assembly",
+    )
+    bill, _ = services.bill_upsert(slug="bg-test", jurisdiction=bg.jurisdiction, title="A bill")
+    for kind, day, chamber in (
+        ("passage", D(2024, 8, 7), assembly),
+        ("executive-veto", D(2024, 8, 14), None),
+        ("passage", D(2024, 9, 4), assembly),
+    ):
+        timeline.event_record(
+            bill=bill,
+            classification=kind,
+            description=f"{kind} (test).",
+            date=day,
+            chamber=chamber,
+            sources=[source(f"bg {kind} {day}", day)],
+        )
+    windows = list(SigningWindow.objects.filter(bill=bill).order_by("id"))
+    assert [(w.status, w.closes_earliest) for w in windows] == [
+        ("vetoed", D(2024, 8, 22)),
+        ("open", D(2024, 9, 19)),
+    ]

@@ -1,6 +1,8 @@
-"""load_seeds: the Kazakhstan bill from the two articles, loaded idempotently."""
+"""load_seeds: the Kazakhstan bill from the two articles and the law family's other cases, each
+from the sources logged beside it, loaded idempotently."""
 
 import datetime
+import shutil
 from io import StringIO
 
 import pytest
@@ -116,11 +118,13 @@ def _date_range(event: Event) -> tuple[datetime.date, datetime.date]:
 
 def test_timeline_order_agrees_with_known_dates():
     load()
-    dated = [_date_range(e) for e in Event.objects.order_by("order") if e.date is not None]
-    # No later entry can only have happened before an earlier one.
-    for i, (earliest, _) in enumerate(dated):
-        for _, latest in dated[i + 1 :]:
-            assert earliest <= latest
+    for bill in Bill.objects.all():
+        events = bill.events.order_by("order")
+        dated = [(_date_range(e), e) for e in events if e.date is not None]
+        # No later entry can only have happened before an earlier one.
+        for i, ((earliest, _), event) in enumerate(dated):
+            for (_, latest), later in dated[i + 1 :]:
+                assert earliest <= latest, (bill.slug, event.order, later.order)
 
 
 def test_detained_activists_are_not_named():
@@ -135,6 +139,7 @@ def test_bad_seed_data_exits_non_zero_and_writes_nothing(tmp_path, monkeypatch):
     data["bills"][0]["events"][-1]["date_precision"] = "month"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    shutil.copy(SEEDS_DIR / "families.yaml", tmp_path)  # the family the bill belongs to
     monkeypatch.setattr("bills.seeds.SEEDS_DIR", tmp_path)
     with pytest.raises(CommandError) as excinfo:
         load()
@@ -149,6 +154,7 @@ def test_unknown_source_key_is_reported(tmp_path, monkeypatch):
     data["bills"][0]["events"][0]["sources"] = ["nowhere"]
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    shutil.copy(SEEDS_DIR / "families.yaml", tmp_path)  # the family the bill belongs to
     monkeypatch.setattr("bills.seeds.SEEDS_DIR", tmp_path)
     with pytest.raises(CommandError, match="unknown source key"):
         load()
