@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from bills.models import Bill, Event, Jurisdiction, SigningWindow
+from bills.models import Bill, Event, Family, Jurisdiction, SigningWindow
 from web.conditional import conditional_response
 from web.selectors import event_list_feed, window_list_calendar
 from web.templatetags.web_tags import date_precise
@@ -118,6 +118,25 @@ class JurisdictionChangesFeed(_EventFeed):
 
     def items(self, obj: Jurisdiction) -> list[Event]:
         return event_list_feed(jurisdiction=obj)
+
+
+class FamilyChangesFeed(_EventFeed):
+    """The public actions and events of one family's bills, in every jurisdiction."""
+
+    def get_object(self, request: HttpRequest, family: str) -> Family:
+        return get_object_or_404(Family, slug=family)
+
+    def title(self, obj: Family) -> str:
+        return _("%(family)s: latest changes") % {"family": obj.localized("name")}
+
+    def link(self, obj: Family) -> str:
+        return reverse("web:family_detail", args=[obj.slug])
+
+    def feed_guid(self, obj: Family) -> str:
+        return stable_id(self.link(obj))
+
+    def items(self, obj: Family) -> list[Event]:
+        return event_list_feed(family=obj)
 
 
 class BillChangesFeed(_EventFeed):
@@ -244,6 +263,13 @@ def calendar_jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
         "jurisdiction": jurisdiction.localized("name")
     }
     return _calendar_response(request, name, window_list_calendar(jurisdiction=jurisdiction))
+
+
+@require_safe
+def calendar_family(request: HttpRequest, family: str) -> HttpResponse:
+    found = get_object_or_404(Family, slug=family)
+    name = _("Signing deadlines: %(family)s") % {"family": found.localized("name")}
+    return _calendar_response(request, name, window_list_calendar(family=found))
 
 
 @require_safe

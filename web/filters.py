@@ -13,7 +13,15 @@ from django import forms
 from django.db.models import F, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from bills.models import Bill, BillStatus, Chamber, Jurisdiction, SigningWindow, Subject
+from bills.models import (
+    Bill,
+    BillStatus,
+    Chamber,
+    Family,
+    Jurisdiction,
+    SigningWindow,
+    Subject,
+)
 from web.selectors import bill_filter_closing_within, bill_search
 
 
@@ -55,6 +63,22 @@ SORT_ORDERINGS: dict[str, list[Any]] = {
 }
 
 
+class DashboardFilter(forms.Form):
+    """The dashboard's one filter, a family (by slug): an unknown one is reported on the page and
+    the dashboard shows every bill, as the bill list does with its filters."""
+
+    family = LocalizedChoiceField(
+        label=_("Bill family"),
+        queryset=Family.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All families"),
+    )
+
+    def family_or_none(self) -> Family | None:
+        return self.cleaned_data.get("family") if self.is_valid() else None
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -82,6 +106,12 @@ class BillFilter(django_filters.FilterSet):
         to_field_name="slug",
         field_name="subjects",
         empty_label=_("Any subject"),
+    )
+    family = LocalizedModelChoiceFilter(
+        label=_("Bill family"),
+        queryset=Family.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All families"),
     )
     closing_within = django_filters.NumberFilter(
         label=_("Signing window closes within (days)"),

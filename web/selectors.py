@@ -22,6 +22,7 @@ from bills.models import (
     Bill,
     BillStatus,
     Event,
+    Family,
     Jurisdiction,
     MemberVote,
     SigningWindow,
@@ -96,20 +97,29 @@ def _windows() -> QuerySet[SigningWindow]:
     return SigningWindow.objects.select_related("bill__jurisdiction", "rule")
 
 
-def window_list_open(*, limit: int = SOONEST_WINDOWS) -> list[WindowProgress]:
-    """Open signing windows, the soonest earliest close first (one query)."""
-    windows = (
-        _windows()
-        .filter(status=SigningWindow.Status.OPEN)
-        .order_by("closes_earliest", "closes_latest", "id")[:limit]
-    )
-    return [window_progress(w) for w in windows]
+def window_list_open(
+    *, limit: int = SOONEST_WINDOWS, family: Family | None = None
+) -> list[WindowProgress]:
+    """Open signing windows (of one family's bills, if given), the soonest earliest close first
+    (one query)."""
+    windows = _windows().filter(status=SigningWindow.Status.OPEN)
+    if family is not None:
+        windows = windows.filter(bill__family=family)
+    return [
+        window_progress(w)
+        for w in windows.order_by("closes_earliest", "closes_latest", "id")[:limit]
+    ]
 
 
-def window_list_recent(*, limit: int = RECENT_WINDOWS) -> list[WindowProgress]:
-    """The most recent windows of any status, for when none is open (one query)."""
-    windows = _windows().order_by("-closes_latest", "-id")[:limit]
-    return [window_progress(w) for w in windows]
+def window_list_recent(
+    *, limit: int = RECENT_WINDOWS, family: Family | None = None
+) -> list[WindowProgress]:
+    """The most recent windows of any status (of one family's bills, if given), for when none is
+    open (one query)."""
+    windows = _windows()
+    if family is not None:
+        windows = windows.filter(bill__family=family)
+    return [window_progress(w) for w in windows.order_by("-closes_latest", "-id")[:limit]]
 
 
 def _bill_cards() -> QuerySet[Bill]:
@@ -132,9 +142,12 @@ def _bill_cards() -> QuerySet[Bill]:
     )
 
 
-def bill_list_recent(*, limit: int = RECENT_BILLS) -> list[Bill]:
-    """The bills changed most recently (two queries)."""
-    return list(_bill_cards().order_by("-updated_at", "-id")[:limit])
+def bill_list_recent(*, limit: int = RECENT_BILLS, family: Family | None = None) -> list[Bill]:
+    """The bills (of one family, if given) changed most recently (two queries)."""
+    bills = _bill_cards()
+    if family is not None:
+        bills = bills.filter(family=family)
+    return list(bills.order_by("-updated_at", "-id")[:limit])
 
 
 @dataclass(frozen=True)
@@ -171,23 +184,25 @@ class BoardRow:
         return sum(c.count for c in self.columns)
 
 
-def board_by_jurisdiction(*, per_cell: int = BOARD_BILLS_PER_CELL) -> list[BoardRow]:
-    """For each jurisdiction with bills: the count of bills at each stage and the latest few.
+def board_by_jurisdiction(
+    *, per_cell: int = BOARD_BILLS_PER_CELL, family: Family | None = None
+) -> list[BoardRow]:
+    """For each jurisdiction with bills (of one family, if given): the count of bills at each
+    stage and the latest few.
 
     Three queries: the jurisdictions, the counts (one GROUP BY), and the latest bills of each
     cell (one window-function query), whatever the number of bills.
     """
     jurisdictions = list(Jurisdiction.objects.all())
+    bills = Bill.objects.all() if family is None else Bill.objects.filter(family=family)
     counts: dict[tuple[int, str], int] = {
         (row["jurisdiction_id"], row["status"]): row["n"]
-        for row in Bill.objects.order_by()
-        .values("jurisdiction_id", "status")
-        .annotate(n=Count("id"))
+        for row in bills.order_by().values("jurisdiction_id", "status").annotate(n=Count("id"))
     }
     # The ranking reads only the board index (bill_board_idx); the bills it picks are fetched by
     # id in the same query, so no row is read whole but the ones shown.
     ranked = (
-        Bill.objects.annotate(
+        bills.annotate(
             cell_rank=Window(
                 RowNumber(),
                 partition_by=[F("jurisdiction_id"), F("status")],
@@ -291,6 +306,8 @@ class BillDetail:
     events: list[Event]
     votes: list[Vote]
     windows: list[WindowProgress]
+    # Where the bill belongs to a family: the sources of its lineage note.
+    lineage_sources: list[Source] = field(default_factory=list)
 
     @property
     def open_window(self) -> WindowProgress | None:
@@ -298,9 +315,11 @@ class BillDetail:
 
 
 def bill_get(*, slug: str) -> Bill:
-    """One bill with its jurisdiction and originating chamber (one query), or 404."""
+    """One bill with its jurisdiction, originating chamber and family (one query), or 404."""
     return get_object_or_404(
-        Bill.objects.select_related("jurisdiction", "originating_chamber").defer("search_vector"),
+        Bill.objects.select_related("jurisdiction", "originating_chamber", "family").defer(
+            "search_vector"
+        ),
         slug=slug,
     )
 
@@ -330,8 +349,9 @@ def bill_detail(*, bill: Bill) -> BillDetail:
 
     Queries: subjects, sources, the public events (with chamber and vote), their sources, the
     votes of public actions (with the action's chamber), their sources and the windows (with
-    rule): seven, whatever the size of the timeline. Internal events, and votes on them, are
-    filtered out here and never reach a template.
+    rule): seven, whatever the size of the timeline, and the lineage's sources where the bill
+    belongs to a family. Internal events, and votes on them, are filtered out here and never
+    reach a template.
     """
     events = list(
         Event.objects.public()
@@ -361,6 +381,7 @@ def bill_detail(*, bill: Bill) -> BillDetail:
         events=events,
         votes=votes,
         windows=windows,
+        lineage_sources=list(bill.lineage_sources.all()) if bill.family_id else [],
     )
 
 
@@ -416,6 +437,7 @@ def event_list_feed(
     *,
     bill: Bill | None = None,
     jurisdiction: Jurisdiction | None = None,
+    family: Family | None = None,
     limit: int = FEED_ITEMS,
 ) -> list[Event]:
     """The latest public events (the feed of changes), newest change first; two queries."""
@@ -424,16 +446,23 @@ def event_list_feed(
         events = events.filter(bill=bill)
     if jurisdiction is not None:
         events = events.filter(bill__jurisdiction=jurisdiction)
+    if family is not None:
+        events = events.filter(bill__family=family)
     return list(events.order_by("-updated_at", "-id")[:limit])
 
 
 def window_list_calendar(
-    *, jurisdiction: Jurisdiction | None = None, bill: Bill | None = None
+    *,
+    jurisdiction: Jurisdiction | None = None,
+    bill: Bill | None = None,
+    family: Family | None = None,
 ) -> list[SigningWindow]:
     """Signing windows for the iCalendar feed (all statuses: a closed one stays on calendars)."""
     windows = _windows()
     if jurisdiction is not None:
         windows = windows.filter(bill__jurisdiction=jurisdiction)
+    if family is not None:
+        windows = windows.filter(bill__family=family)
     if bill is not None:
         windows = windows.filter(bill=bill)
     return list(windows.order_by("closes_earliest", "id"))

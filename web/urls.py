@@ -18,6 +18,18 @@ urlpatterns = [
     path("bills/<slug:slug>/badge.svg", views.bill_badge, name="bill_badge"),
     path("bills/<slug:slug>/changes.atom", feed_limit(feeds.BillChangesFeed()), name="bill_feed"),
     path("bills/<slug:slug>/deadlines.ics", feed_limit(feeds.calendar_bill), name="bill_calendar"),
+    path("families/", views.family_index, name="family_list"),
+    path("families/<slug:family>/", views.family_detail, name="family_detail"),
+    path(
+        "families/<slug:family>/changes.atom",
+        feed_limit(feeds.FamilyChangesFeed()),
+        name="family_feed",
+    ),
+    path(
+        "families/<slug:family>/deadlines.ics",
+        feed_limit(feeds.calendar_family),
+        name="family_calendar",
+    ),
     path("feeds/changes.atom", feed_limit(feeds.ChangesFeed()), name="feed"),
     path("feeds/deadlines.ics", feed_limit(feeds.calendar_all), name="calendar"),
     path(

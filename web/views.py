@@ -16,7 +16,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from web.conditional import conditional_page
-from web.filters import BillFilter
+from web.families import family_get, family_list
+from web.families import family_page as family_page_select
+from web.filters import BillFilter, DashboardFilter
 from web.middleware import language_from_url
 from web.page_cache import cached_page, revalidated_page
 from web.selectors import (
@@ -51,17 +53,21 @@ def ping(request: HttpRequest) -> HttpResponse:
 @require_safe
 @revalidated_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    open_windows = SimpleLazyObject(window_list_open)
+    scope = DashboardFilter(request.GET)
+    family = scope.family_or_none()
+    open_windows = SimpleLazyObject(lambda: window_list_open(family=family))
     return render(
         request,
         "web/dashboard.html",
         {
+            "scope": scope,
+            "family": family,
             "open_windows": open_windows,
             "recent_windows": SimpleLazyObject(
-                lambda: [] if open_windows else window_list_recent()
+                lambda: [] if open_windows else window_list_recent(family=family)
             ),
-            "recent_bills": SimpleLazyObject(bill_list_recent),
-            "board": SimpleLazyObject(board_by_jurisdiction),
+            "recent_bills": SimpleLazyObject(lambda: bill_list_recent(family=family)),
+            "board": SimpleLazyObject(lambda: board_by_jurisdiction(family=family)),
         },
     )
 
@@ -98,6 +104,24 @@ def bill_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "detail": SimpleLazyObject(lambda: bill_detail_select(bill=bill)),
             "executive": SimpleLazyObject(lambda: bill_executive(bill=bill)),
         },
+    )
+
+
+@require_safe
+@cached_page
+def family_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/family_list.html", {"families": SimpleLazyObject(family_list)})
+
+
+@require_safe
+@cached_page
+def family_detail(request: HttpRequest, family: str) -> HttpResponse:
+    # The URL names its parameter `family` (not `slug`, which is a bill's on every other page).
+    found = family_get(slug=family)
+    return render(
+        request,
+        "web/family_detail.html",
+        {"family": found, "page": SimpleLazyObject(lambda: family_page_select(family=found))},
     )
 
 

@@ -42,6 +42,8 @@ def _value(parameter: str, bill: Bill) -> str:
         "code": bill.jurisdiction.code,
         "jurisdiction": bill.jurisdiction.code,
         "name": "bills.csv",
+        # The family pages and feeds: the bill's family, where it has one.
+        "family": bill.family.slug if bill.family_id else UNKNOWN,
     }.get(parameter, UNKNOWN)
 
 

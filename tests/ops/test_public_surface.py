@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from bills import services
 from tests.ops.public_urls import has_placeholder, is_embeddable, public_urls
 from tests.ops.records import (
     INTERNAL_TEXT,
@@ -58,7 +59,12 @@ def production_security(settings, monkeypatch):
 @pytest.fixture
 def record(db):
     bill = build_record().bill
+    # In a family, so that the walk covers the family pages and feeds with the record's internal
+    # note and staff edits in place.
+    family, _ = services.family_upsert(slug="lgbt-propaganda", name="LGBT propaganda bans")
+    services.bill_update(bill=bill, data={"family": family, "lineage": "Follows Russia's law."})
     build_private_data(bill)
+    bill.refresh_from_db()
     return bill
 
 

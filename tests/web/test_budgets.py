@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 
+from bills import services
+from bills.models import BillStatus
 from tests.web.conftest import make_bills
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,36 @@ def test_the_card_and_badge_make_few_queries_and_weigh_little(
         assert len(response.content) < MAX_EMBED_BYTES, url
     css = finders.find("css/embed.css")
     assert css and Path(css).stat().st_size < 4 * 1024
+
+
+FAMILY_PAGES = [
+    "/families/",
+    "/families/lgbt-propaganda/",
+    "/kk/families/lgbt-propaganda/",
+    "/?family=lgbt-propaganda",
+    "/bills/?family=lgbt-propaganda",
+    "/families/lgbt-propaganda/changes.atom",
+    "/families/lgbt-propaganda/deadlines.ics",
+]
+
+
+def test_the_family_pages_make_the_same_few_queries_with_4_and_many_members(
+    client, family_record, django_assert_max_num_queries
+):
+    """The family page's queries do not grow with its members: 4 members (two countries, a
+    state) and one awaiting signature (so the dashboard shows open windows both times, not its
+    list of recent ones), then 40 more Kazakh ones at every status; and it stays under 100 KB."""
+    (awaiting,) = make_bills(
+        family_record.kz, 1, start=BILLS, statuses=[BillStatus.AWAITING_SIGNATURE]
+    )
+    services.bill_update(bill=awaiting, data={"family": family_record.family})
+    with_few = {url: _queries(client, django_assert_max_num_queries, url) for url in FAMILY_PAGES}
+    for bill in make_bills(family_record.kz, BILLS):
+        services.bill_update(bill=bill, data={"family": family_record.family})
+    body = client.get("/families/lgbt-propaganda/").content.decode()
+    # Those approved (awaiting signature, enacted, vetoed: a third of them) get a row.
+    assert body.count('class="timeline-row"') > 10
+    with_many = {url: _queries(client, django_assert_max_num_queries, url) for url in FAMILY_PAGES}
+    assert with_many == with_few
+    size = len(body.encode())
+    assert size < MAX_PAGE_BYTES, f"the family page is {size} bytes"

@@ -8,8 +8,10 @@ import pytest
 from django.core.cache import cache, caches
 from django.test import Client
 
+from bills import services
 from bills.models import Classification, Visibility
 from tests.bills.factories import EventFactory
+from tests.record import source
 from tests.web.conftest import INTERNAL_TEXT
 from web import page_cache
 
@@ -153,3 +155,24 @@ def test_an_internal_edit_changes_no_etag(client, kz_open, django_capture_on_com
             bill=kz_open.bill, order=11, description=INTERNAL_TEXT, visibility=Visibility.INTERNAL
         )
     assert client.get(DETAIL, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+def test_a_change_to_a_family_shows_at_once(
+    client, family_record, django_capture_on_commit_callbacks
+):
+    """Families are not among the backup's models, but their pages are cached like the rest:
+    a new name, or a source added to a bill's lineage, starts a new record version."""
+    page = "/families/lgbt-propaganda/"
+    assert "Propaganda laws, renamed" not in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.family_update(
+            family=family_record.family, data={"name": "Propaganda laws, renamed"}
+        )
+    assert "Propaganda laws, renamed" in client.get(page).content.decode()
+    added = source("Another lineage source", publisher="Lineage Weekly")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bill_update(
+            bill=family_record.kz.bill,
+            data={"lineage_sources": [family_record.lineage_source, added]},
+        )
+    assert "Lineage Weekly" in client.get(page).content.decode()
