@@ -332,3 +332,10 @@ def test_the_family_feeds_answer_304_when_unchanged(client, family_record, feed)
     assert again.status_code == 304
     since = client.get(PAGE + feed, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert since.status_code == 304
+
+
+def test_the_family_page_offers_alerts_for_the_whole_family(client):
+    family, _ = services.family_upsert(slug="fam-alerts", name="Test family")
+    body = client.get(f"/families/{family.slug}/").content.decode()
+    assert 'name="family" value="fam-alerts"' in body
+    assert "csrfmiddlewaretoken" in body
