@@ -1,9 +1,10 @@
 """Benchmark of the public pages: gunicorn against PostgreSQL holding 10k bills and 100k events.
 
 Measures throughput and latency (p50/p95/p99) of the dashboard, the bill list (plain and
-searched/filtered), a bill page, the API's bill list and a trivial view (`/ping`, a fixed string
-through the whole middleware stack) on two servers started side by side, one with the page cache
-on and one with it off (every request renders), in interleaved rounds of the same run. Prints
+searched/filtered), a bill page, a family page, the API's bill list and a trivial view (`/ping`, a
+fixed string through the whole middleware stack) on two servers started side by side, one with the
+page cache on and one with it off (every request renders), in interleaved rounds of the same run.
+Prints
 each page's cost as a ratio to the trivial view on the same server (targets: cached <= 2x,
 rendered <= 6x), its size on the wire without and with gzip, and each gunicorn worker's RSS
 after the run.
@@ -103,19 +104,22 @@ def _populate(bills: int, events_per_bill: int) -> None:
     call_command("load_seeds", verbosity=0)
     rng = random.Random(42)
     subjects = list(Subject.objects.all())
-    jurisdictions = list(Jurisdiction.objects.all())
+    # The synthetic paths go through two chambers: the bills go to the seeded bicameral
+    # legislatures (and to those the seeds give no chamber, which get two).
+    jurisdictions = list(
+        Jurisdiction.objects.exclude(chambers__classification=Chamber.Classification.UNICAMERAL)
+    )
     chambers: dict[int, dict[str, Chamber]] = {}
     for jurisdiction in jurisdictions:
         existing = set(jurisdiction.chambers.values_list("classification", flat=True))
-        if Chamber.Classification.UNICAMERAL not in existing:
-            for classification in (Chamber.Classification.LOWER, Chamber.Classification.UPPER):
-                if classification not in existing:
-                    services.chamber_create(
-                        jurisdiction=jurisdiction,
-                        classification=classification,
-                        name=f"{jurisdiction.code} {classification}",
-                        seats=400,
-                    )
+        for classification in (Chamber.Classification.LOWER, Chamber.Classification.UPPER):
+            if classification not in existing:
+                services.chamber_create(
+                    jurisdiction=jurisdiction,
+                    classification=classification,
+                    name=f"{jurisdiction.code} {classification}",
+                    seats=400,
+                )
         chambers[jurisdiction.pk] = {c.classification: c for c in jurisdiction.chambers.all()}
     # Presentment rules (US, US-CA) run from the executive's receipt: those bills record it.
     receipt_rules = set(
@@ -535,6 +539,7 @@ def main() -> int:
         ("bill list", "/bills/"),
         ("bill list, searched", args.query),
         ("bill page", "/bills/kz-lgbt-propaganda-ban/"),
+        ("family page", "/families/lgbt-propaganda/"),
         ("API bill list", "/api/v1/bills/"),
     ]
     costs = []
