@@ -4,10 +4,9 @@ Measures throughput and latency (p50/p95/p99) of the dashboard, the bill list (p
 searched/filtered), a bill page, a family page, the API's bill list and a trivial view (`/ping`, a
 fixed string through the whole middleware stack) on two servers started side by side, one with the
 page cache on and one with it off (every request renders), in interleaved rounds of the same run.
-Prints
-each page's cost as a ratio to the trivial view on the same server (targets: cached <= 2x,
-rendered <= 6x), its size on the wire without and with gzip, and each gunicorn worker's RSS
-after the run.
+Prints each page's cost as a ratio to the trivial view on the same server (targets: cached <= 2x,
+rendered <= 6x), its size on the wire without and with gzip, and each gunicorn worker's RSS after
+the run.
 
     .venv/bin/python bench/web.py                 # build the bench database once, then measure
     .venv/bin/python bench/web.py --rebuild       # drop and rebuild the bench database
