@@ -62,6 +62,25 @@ def _database_exists(name: str) -> bool:
     return row is not None
 
 
+def _drop_database(name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def _vacuum(name: str) -> None:
+    """What autovacuum does to a database that has settled: statistics, and the visibility map
+    that lets the board read its index alone. Right after a bulk load, neither is there yet."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/{name}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
 def _recreate_database(name: str) -> None:
     import psycopg
     from psycopg import sql
@@ -173,7 +192,8 @@ def _populate(bills: int, events_per_bill: int) -> None:
         (C.INCIDENT, None),
         (C.OTHER, None),
     ]
-    statuses = list(BillStatus)
+    # The statuses a plain path reaches (not the returns, overrides, pauses or lapses).
+    statuses = list(paths)
 
     print(f"planning {bills} bills with {bills * events_per_bill} events ...", flush=True)
     planned = []
@@ -399,16 +419,22 @@ def _prepare(env: dict[str, str], database: str, bills: int, args) -> None:
         print(f"building the bench database {database} ({bills} bills) ...", flush=True)
         started = time.monotonic()
         _recreate_database(database)
-        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-        # In a child process: Django is set up once per process, on one database.
-        subprocess.run(
-            [
-                *(PYTHON, __file__, "--populate", database, "--bills", str(bills)),
-                *("--events-per-bill", str(args.events_per_bill)),
-            ],
-            env=env,
-            check=True,
-        )
+        try:
+            subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+            # In a child process: Django is set up once per process, on one database.
+            subprocess.run(
+                [
+                    *(PYTHON, __file__, "--populate", database, "--bills", str(bills)),
+                    *("--events-per-bill", str(args.events_per_bill)),
+                ],
+                env=env,
+                check=True,
+            )
+        except subprocess.CalledProcessError:
+            # A half-built database would be reused by the next run: none is better.
+            _drop_database(database)
+            raise
+        _vacuum(database)
         print(f"built in {time.monotonic() - started:.0f} s", flush=True)
     else:
         subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from bills.choice_labels import ChoiceLabelsMixin
 from bills.choices import (
     ADVOCACY_CLASSIFICATIONS,
     CHAMBER_ACTIONS,
@@ -100,7 +101,7 @@ def _add(errors: dict[str, list[Any]], field: str, message: Any) -> None:
     errors.setdefault(field, []).append(message)
 
 
-class Jurisdiction(LocalizedMixin, models.Model):
+class Jurisdiction(ChoiceLabelsMixin, LocalizedMixin, models.Model):
     class Classification(models.TextChoices):
         COUNTRY = "country", _("country")
         STATE = "state", _("state")
@@ -164,7 +165,7 @@ class Jurisdiction(LocalizedMixin, models.Model):
         return (now or timezone.now()).astimezone(ZoneInfo(self.timezone)).date()
 
 
-class Chamber(LocalizedMixin, models.Model):
+class Chamber(ChoiceLabelsMixin, LocalizedMixin, models.Model):
     Classification = ChamberKind
 
     jurisdiction = models.ForeignKey(
@@ -260,7 +261,7 @@ class Chamber(LocalizedMixin, models.Model):
         raise_if(errors)
 
 
-class Subject(LocalizedMixin, models.Model):
+class Subject(ChoiceLabelsMixin, LocalizedMixin, models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(_("name (English)"), max_length=200, validators=[validate_one_line])
     name_ru = models.CharField(
@@ -277,7 +278,7 @@ class Subject(LocalizedMixin, models.Model):
         return self.name
 
 
-class Source(models.Model):
+class Source(ChoiceLabelsMixin, models.Model):
     """Where a fact comes from: an article, a statement, a law. Cited by publisher, title, date."""
 
     publisher = models.CharField(max_length=200, validators=[validate_one_line])
@@ -322,7 +323,7 @@ class Source(models.Model):
         return self.published_on
 
 
-class Family(LocalizedMixin, models.Model):
+class Family(ChoiceLabelsMixin, LocalizedMixin, models.Model):
     """Laws that copy one another across jurisdictions, e.g. the "LGBT propaganda" bans that
     followed Russia's of 2013. Each member bill says which earlier law it follows, with sources."""
 
@@ -347,7 +348,7 @@ class Family(LocalizedMixin, models.Model):
         return self.name
 
 
-class Officeholder(LocalizedMixin, models.Model):
+class Officeholder(ChoiceLabelsMixin, LocalizedMixin, models.Model):
     """A person holding an office over a term: the head of state who signs, or the Speaker who
     signs in their place. Who signed a law is read from the term its date falls in."""
 
@@ -396,7 +397,7 @@ class Officeholder(LocalizedMixin, models.Model):
         )
 
 
-class Bill(LocalizedMixin, models.Model):
+class Bill(ChoiceLabelsMixin, LocalizedMixin, models.Model):
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="bills")
     identifier = models.CharField(
         max_length=64, blank=True, help_text=_("Official number; blank where no source gives one.")
@@ -530,7 +531,7 @@ class EventQuerySet(models.QuerySet):
         return self.exclude(classification__in=ADVOCACY_CLASSIFICATIONS)
 
 
-class Event(LocalizedMixin, models.Model):
+class Event(ChoiceLabelsMixin, LocalizedMixin, models.Model):
     """One entry on a bill's timeline: a legislative action or an advocacy event."""
 
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="events")
@@ -672,7 +673,7 @@ class Event(LocalizedMixin, models.Model):
         return self.visibility == Visibility.PUBLIC
 
 
-class Vote(LocalizedMixin, models.Model):
+class Vote(ChoiceLabelsMixin, LocalizedMixin, models.Model):
     """The counts of the act a chamber voted on. Its bill, chamber and date are the action's:
     stored once, so a vote and its action cannot disagree."""
 
@@ -835,7 +836,7 @@ class Vote(LocalizedMixin, models.Model):
         return errors
 
 
-class MemberVote(models.Model):
+class MemberVote(ChoiceLabelsMixin, models.Model):
     """One member's vote, where the source lists them (optional). Members are legislators,
     public figures; nobody else is named in a vote."""
 
@@ -872,7 +873,7 @@ class MemberVote(models.Model):
         return f"{self.member_name}: {self.option}"
 
 
-class SigningRule(models.Model):
+class SigningRule(ChoiceLabelsMixin, models.Model):
     """How long the executive has to sign or return a bill, as data, citing the law behind it."""
 
     Trigger = RuleTrigger
@@ -943,7 +944,7 @@ class SigningRule(models.Model):
             )
 
 
-class SigningRuleStep(models.Model):
+class SigningRuleStep(ChoiceLabelsMixin, models.Model):
     """One step of a rule's chain, e.g. 'to the President within 10 days', then 'one month'."""
 
     class Unit(models.TextChoices):
@@ -999,7 +1000,7 @@ class SigningRuleStep(models.Model):
         return f"{self.rule.code} #{self.order}: {self.length} {self.unit}"
 
 
-class SigningWindow(models.Model):
+class SigningWindow(ChoiceLabelsMixin, models.Model):
     """The time the executive has for one bill. Bounds while the receipt date is unknown.
 
     Derived data: written only by bills.changes from the bill's timeline and the rules."""

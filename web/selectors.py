@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, RowRange, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
@@ -190,28 +190,35 @@ def board_by_jurisdiction(
     """For each jurisdiction with bills (of one family, if given): the count of bills at each
     stage and the latest few.
 
-    Three queries: the jurisdictions, the counts (one GROUP BY), and the latest bills of each
-    cell (one window-function query), whatever the number of bills.
+    Three queries, whatever the number of bills: the jurisdictions; each cell's count and the
+    ids of its latest bills (one window-function query over the board index, bill_board_idx,
+    alone); and those bills' titles, by id.
     """
     jurisdictions = list(Jurisdiction.objects.all())
     bills = Bill.objects.all() if family is None else Bill.objects.filter(family=family)
-    counts: dict[tuple[int, str], int] = {
-        (row["jurisdiction_id"], row["status"]): row["n"]
-        for row in bills.order_by().values("jurisdiction_id", "status").annotate(n=Count("id"))
-    }
-    # The ranking reads only the board index (bill_board_idx); the bills it picks are fetched by
-    # id in the same query, so no row is read whole but the ones shown.
-    ranked = (
-        bills.annotate(
-            cell_rank=Window(
-                RowNumber(),
-                partition_by=[F("jurisdiction_id"), F("status")],
-                order_by=[F("updated_at").desc(), F("id").desc()],
-            )
+
+    def over_cell(expression: RowNumber | Count) -> Window:
+        # The same window for both (the count over the whole cell): the index is read once.
+        return Window(
+            expression,
+            partition_by=[F("jurisdiction_id"), F("status")],
+            order_by=[F("updated_at").desc(), F("id").desc()],
+            frame=RowRange(start=None, end=None),
         )
+
+    ranked = (
+        bills.order_by()
+        .annotate(cell_rank=over_cell(RowNumber()), cell_count=over_cell(Count("id")))
+        # Filtering on a window runs after it: each cell's count is over all its bills.
         .filter(cell_rank__lte=per_cell)
-        .values("id")
+        .values_list("id", "jurisdiction_id", "status", "cell_count")
     )
+    counts: dict[tuple[int, str], int] = {}
+    ids = []
+    for pk, jurisdiction_id, status, count in ranked:
+        counts[(jurisdiction_id, status)] = count
+        ids.append(pk)
+    # By the ids the ranking gave (a hundred or so), so that no other row is read whole.
     latest = (
         Bill.objects.only(
             "jurisdiction_id",
@@ -219,13 +226,13 @@ def board_by_jurisdiction(
             "slug",
             *(f"{name}{suffix}" for name in ("title", "short_title") for suffix in TITLE_SUFFIXES),
         )
-        .filter(id__in=ranked)
+        .filter(id__in=ids)
         .order_by("jurisdiction_id", "status", "-updated_at", "-id")
     )
     bills_by_cell: dict[tuple[int, str], list[BoardBill]] = defaultdict(list)
     for bill in latest:
-        cell = bills_by_cell[(bill.jurisdiction_id, bill.status)]
-        cell.append(BoardBill(slug=bill.slug, title=cut_title(bill.display_title())))
+        cell_bills = bills_by_cell[(bill.jurisdiction_id, bill.status)]
+        cell_bills.append(BoardBill(slug=bill.slug, title=cut_title(bill.display_title())))
     labels = {status.value: capfirst(str(status.label)) for status in STATUS_ORDER}
     rows = []
     for jurisdiction in jurisdictions:
