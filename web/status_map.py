@@ -165,6 +165,31 @@ def _numbers(values: Iterable[int]) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=64)
+def _geometry(codes: frozenset[str]) -> tuple[str, str, dict[str, str]]:
+    """The frame (an SVG viewBox), the neighbours' path clipped to it and each member's path:
+    drawn from the outlines alone, so once per set of members, not on every page view."""
+    countries = _countries()
+    frame = _frame(countries[code].box for code in codes)
+    clip = (frame[0] - CLIP_PAD, frame[1] - CLIP_PAD, frame[2] + CLIP_PAD, frame[3] + CLIP_PAD)
+    neighbours: list[Ring] = []
+    for code, country in countries.items():
+        if code in codes or not _overlaps(country.box, clip):
+            continue
+        for ring in country.rings:
+            ring_box = _box(ring)
+            if not _overlaps(ring_box, clip):
+                continue
+            inside = clip[0] <= ring_box[0] and clip[1] <= ring_box[1]
+            inside = inside and ring_box[2] <= clip[2] and ring_box[3] <= clip[3]
+            cut = ring if inside else _clip(ring, clip)
+            if cut:
+                neighbours.append(cut)
+    x0, y0, x1, y1 = frame
+    paths = {code: _path(countries[code].rings) for code in codes}
+    return f"{x0} {y0} {x1 - x0} {y1 - y0}", _path(neighbours), paths
+
+
 def status_map_svg(
     *, statuses: Mapping[str, str], labels: Mapping[str, str], title: str
 ) -> SafeString:
@@ -176,7 +201,6 @@ def status_map_svg(
     MAP_STATUSES, no countries, or labels that do not name exactly the countries in statuses:
     a country silently missing from a map would tell a reader its bill does not exist.
     """
-    countries = _countries()
     if not statuses:
         raise ValueError("a status map needs at least one country")
     unknown = sorted(code for code in statuses if code not in map_codes())
@@ -194,37 +218,17 @@ def status_map_svg(
         missing, extra = sorted(set(statuses) - set(labels)), sorted(set(labels) - set(statuses))
         raise ValueError(f"labels must name the mapped countries: missing {missing}, extra {extra}")
 
-    frame = _frame(countries[code].box for code in statuses)
-    clip = (frame[0] - CLIP_PAD, frame[1] - CLIP_PAD, frame[2] + CLIP_PAD, frame[3] + CLIP_PAD)
-    neighbours: list[Ring] = []
-    for code, country in countries.items():
-        if code in statuses or not _overlaps(country.box, clip):
-            continue
-        for ring in country.rings:
-            ring_box = _box(ring)
-            if not _overlaps(ring_box, clip):
-                continue
-            inside = clip[0] <= ring_box[0] and clip[1] <= ring_box[1]
-            inside = inside and ring_box[2] <= clip[2] and ring_box[3] <= clip[3]
-            cut = ring if inside else _clip(ring, clip)
-            if cut:
-                neighbours.append(cut)
+    view_box, neighbours, paths = _geometry(frozenset(statuses))
     members = [
-        MemberShape(
-            code=code,
-            status=statuses[code],
-            label=labels[code],
-            d=_path(countries[code].rings),
-        )
+        MemberShape(code=code, status=statuses[code], label=labels[code], d=paths[code])
         for code in sorted(statuses)
     ]
-    x0, y0, x1, y1 = frame
     return render_to_string(
         "components/status_map.svg",
         {
-            "view_box": f"{x0} {y0} {x1 - x0} {y1 - y0}",
+            "view_box": view_box,
             "title": title,
-            "neighbours": _path(neighbours),
+            "neighbours": neighbours,
             "members": members,
         },
     )
