@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from bills.choices import BillStatus
 
@@ -223,12 +223,15 @@ def status_map_svg(
         MemberShape(code=code, status=statuses[code], label=labels[code], d=paths[code])
         for code in sorted(statuses)
     ]
-    return render_to_string(
-        "components/status_map.svg",
-        {
-            "view_box": view_box,
-            "title": title,
-            "neighbours": neighbours,
-            "members": members,
-        },
+    # Jinja2 returns a plain string; its template escaped every value in it.
+    return mark_safe(  # noqa: S308
+        render_to_string(
+            "components/status_map.svg",
+            {
+                "view_box": view_box,
+                "title": title,
+                "neighbours": neighbours,
+                "members": members,
+            },
+        )
     )

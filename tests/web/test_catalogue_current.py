@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.utils.translation.template import templatize
 
+from web.jinja import template_messages
+
 ROOT = Path(settings.BASE_DIR)
 SOURCES = ("bills", "events", "tracker", "web")
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "npgettext"}
@@ -69,6 +71,11 @@ def _all_messages() -> set:
     for template in (ROOT / "templates").rglob("*"):
         if template.suffix in (".html", ".txt"):
             messages |= _template_messages(template)
+    # The public pages' Jinja2 templates, read as web.management.commands.makemessages does.
+    for template in (ROOT / "web" / "jinja2").rglob("*"):
+        if template.suffix in (".html", ".txt", ".svg"):
+            for _line, message in template_messages(template.read_text(encoding="utf-8")):
+                messages.add(message if isinstance(message, tuple) else (message, None))
     for folder in SOURCES:
         for module in (ROOT / folder).rglob("*.py"):
             if "migrations" not in module.parts:
@@ -78,7 +85,9 @@ def _all_messages() -> set:
 
 def test_extraction_finds_the_strings():
     messages = _all_messages()
-    assert ("Signing window", None) in messages  # a template
+    assert ("Signing window", None) in messages  # a Jinja2 template
+    assert ("%(counter)s bill", "%(counter)s bills") in messages  # a {% trans %} with a plural
+    assert ("%(bill_title)s: the signing deadline has passed", None) in messages  # an e-mail
     assert ("%(n)d day left", "%(n)d days left") in messages  # ngettext in Python
     assert ("awaiting signature", None) in messages  # a model's choices
     assert len(messages) > 200

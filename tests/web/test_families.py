@@ -53,7 +53,7 @@ def rows(body: str) -> list[str]:
 def test_the_index_lists_each_family_with_its_member_count(client, family_record):
     body = text(client.get("/families/"))
     assert f'href="{PAGE}"' in body
-    assert "&quot;LGBT propaganda&quot; bans" in body
+    assert "&#34;LGBT propaganda&#34; bans" in body
     assert "3 bills" in body
     # The site navigation links it, marked as the current page.
     assert re.search(r'<a href="/families/" aria-current="page">Families</a>', body)
@@ -75,7 +75,7 @@ def test_an_unknown_family_is_404(client, family_record):
 
 def test_the_family_page_cites_the_familys_sources(client, family_record):
     body = text(client.get(PAGE))
-    assert "<h1>&quot;LGBT propaganda&quot; bans</h1>" in body
+    assert "<h1>&#34;LGBT propaganda&#34; bans</h1>" in body
     assert "Laws that ban information about non-traditional sexual orientation." in body
     src = family_record.family_source
     citation = "Family News, “A family of laws”"
@@ -97,7 +97,7 @@ def test_the_table_gives_every_member_its_status_key_dates_days_and_lineage(clie
     assert '<a href="/bills/kz-lgbt-propaganda-ban/">LGBT propaganda ban</a>' in kz
     assert '<time datetime="2025-12-18">' in kz and '<time datetime="2025-12-30">' in kz
     assert "12 days" in kz
-    assert "Reports say it follows Russia&#x27;s 2013 law." in kz
+    assert "Reports say it follows Russia&#39;s 2013 law." in kz
     assert family_record.lineage_source.url in kz and "CNN, “Kazakhstan follows Russia”" in kz
 
     assert "California" in ca and "status-introduced" in ca
@@ -279,9 +279,9 @@ def test_an_unknown_family_filter_gives_a_message_never_500(client, family_recor
 
 def test_the_bill_page_names_its_family_and_lineage_with_sources(client, family_record):
     body = text(client.get("/bills/kz-lgbt-propaganda-ban/"))
-    assert f'<dt>Family</dt><dd><a href="{PAGE}">&quot;LGBT propaganda&quot; bans</a>' in body
+    assert f'<dt>Family</dt><dd><a href="{PAGE}">&#34;LGBT propaganda&#34; bans</a>' in body
     lineage = body.split('id="lineage-heading"', 1)[1].split("</section>", 1)[0]
-    assert "Reports say it follows Russia&#x27;s 2013 law." in lineage
+    assert "Reports say it follows Russia&#39;s 2013 law." in lineage
     assert family_record.lineage_source.url in lineage
     # A member without a lineage note names its family only.
     body = text(client.get("/bills/ru-135-fz/"))

@@ -111,6 +111,13 @@ TEMPLATES = [
             ],
         },
     },
+    # The public pages (web/jinja2/): web/jinja.py says why, and what they may use.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "web.jinja.environment"},
+    },
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,100 @@
+"""The Jinja2 environment of the public pages (templates under web/jinja2/).
+
+The public pages are rendered by Jinja2 rather than Django's engine: they are what advocates load
+in bursts, and Jinja2 compiles a template to Python once, where Django's engine walks its nodes
+and resolves every variable anew on each render (issue 13: the bill page spent most of its time
+there). The admin and the e-mails stay on Django's engine.
+
+The helpers are the same functions the Django templates' `web_tags` library registers, and the
+translations are Django's catalogues: `{{ _("…") }}` and `{% trans %}…{% endtrans %}` give the
+same msgids as `{% translate %}` and `{% blocktranslate %}` did (web.management.commands.
+makemessages extracts them).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.template import defaultfilters, defaulttags
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import formats, translation
+from jinja2 import Environment
+
+from web.templatetags import web_tags
+
+
+def url(name: str, *args: Any) -> str:
+    """`{{ url("web:bill_list") }}`: reverse() in the active language."""
+    return reverse(name, args=args)
+
+
+def querystring(request: HttpRequest, **changes: Any) -> str:
+    """`{{ querystring(request, page=2) }}`: the request's query string with `changes` made,
+    as Django's {% querystring %} gives it (None removes a key)."""
+    context = SimpleNamespace(request=request)  # all it reads of a template context
+    return defaulttags.querystring(context, **changes)  # type: ignore[arg-type]
+
+
+def languages() -> list[dict[str, Any]]:
+    """The site's languages, each as get_language_info() describes it (for the switcher)."""
+    return [translation.get_language_info(code) for code, _name in settings.LANGUAGES]
+
+
+def environment(**options: Any) -> Environment:
+    # Django's backend asks for autoescaping already; said here too, so no other caller can forget.
+    # keep_trailing_newline: as Django's engine does, so pages and included parts end as written.
+    options.pop("autoescape", None)
+    env = Environment(
+        extensions=["jinja2.ext.i18n"], autoescape=True, keep_trailing_newline=True, **options
+    )
+    # newstyle: `_("… %(name)s", name=x)` and {% trans %} escape their variables, as Django does.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translation.gettext, translation.ngettext, newstyle=True
+    )
+    env.globals.update(
+        url=url,
+        static=static,
+        querystring=querystring,
+        languages=languages,
+        get_language=translation.get_language,
+        date_element=web_tags.date_element,
+        days_left=web_tags.days_left,
+        unprefixed_path=web_tags.unprefixed_path,
+        vote_segments=web_tags.vote_segments,
+        progress_of=web_tags.progress_of,
+        absolute_url=web_tags.absolute_url,
+        badge_layout=web_tags.badge_layout,
+    )
+    env.filters.update(
+        localized=web_tags.localized,
+        date_precise=web_tags.date_precise,
+        bill_url=web_tags.bill_url,
+        counts_known=web_tags.counts_known,
+        get_field_label=web_tags.get_field_label,
+        date=defaultfilters.date,
+        capfirst=defaultfilters.capfirst,
+        linebreaks=defaultfilters.linebreaks_filter,
+        floatformat=defaultfilters.floatformat,
+        stringformat=defaultfilters.stringformat,
+        urlencode=defaultfilters.urlencode,
+        filesizeformat=defaultfilters.filesizeformat,
+        localize=formats.localize,
+    )
+    return env
+
+
+def template_messages(source: str) -> list[tuple[int, str | tuple[str, str]]]:
+    """The translatable strings of a Jinja2 template as (line, msgid) or (line, (singular,
+    plural)) pairs: what `_()`, `gettext()`, `ngettext()` and {% trans %} blocks ask for."""
+    found: list[tuple[int, str | tuple[str, str]]] = []
+    extracted = environment().extract_translations(source)  # type: ignore[attr-defined]
+    for line, _function, message in extracted:
+        if isinstance(message, tuple):
+            found.append((line, (message[0], message[1])))
+        else:
+            found.append((line, message))
+    return found
