@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, RowRange, Window
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
@@ -28,7 +37,6 @@ from bills.models import (
     SigningWindow,
     Source,
     Subject,
-    Visibility,
     Vote,
 )
 from bills.translation import LANGUAGE_SUFFIXES
@@ -190,35 +198,31 @@ def board_by_jurisdiction(
     """For each jurisdiction with bills (of one family, if given): the count of bills at each
     stage and the latest few.
 
-    Three queries, whatever the number of bills: the jurisdictions; each cell's count and the
-    ids of its latest bills (one window-function query over the board index, bill_board_idx,
-    alone); and those bills' titles, by id.
+    Four queries, whatever the number of bills, each reading the board index (bill_board_idx)
+    alone or a hundred rows by id: the jurisdictions; the count of each cell (one GROUP BY); the
+    ids of each cell's latest bills (one window-function query); and those bills' titles.
     """
     jurisdictions = list(Jurisdiction.objects.all())
     bills = Bill.objects.all() if family is None else Bill.objects.filter(family=family)
-
-    def over_cell(expression: RowNumber | Count) -> Window:
-        # The same window for both (the count over the whole cell): the index is read once.
-        return Window(
-            expression,
-            partition_by=[F("jurisdiction_id"), F("status")],
-            order_by=[F("updated_at").desc(), F("id").desc()],
-            frame=RowRange(start=None, end=None),
-        )
-
+    counts: dict[tuple[int, str], int] = {
+        (row["jurisdiction_id"], row["status"]): row["n"]
+        for row in bills.order_by().values("jurisdiction_id", "status").annotate(n=Count("id"))
+    }
     ranked = (
         bills.order_by()
-        .annotate(cell_rank=over_cell(RowNumber()), cell_count=over_cell(Count("id")))
-        # Filtering on a window runs after it: each cell's count is over all its bills.
+        .annotate(
+            cell_rank=Window(
+                RowNumber(),
+                partition_by=[F("jurisdiction_id"), F("status")],
+                order_by=[F("updated_at").desc(), F("id").desc()],
+            )
+        )
         .filter(cell_rank__lte=per_cell)
-        .values_list("id", "jurisdiction_id", "status", "cell_count")
+        .values_list("id", flat=True)
     )
-    counts: dict[tuple[int, str], int] = {}
-    ids = []
-    for pk, jurisdiction_id, status, count in ranked:
-        counts[(jurisdiction_id, status)] = count
-        ids.append(pk)
-    # By the ids the ranking gave (a hundred or so), so that no other row is read whole.
+    # Fetched by the ids themselves (a hundred or so): given the ranking as a subquery, the
+    # planner expects every bill back and reads the whole table.
+    ids = list(ranked)
     latest = (
         Bill.objects.only(
             "jurisdiction_id",
@@ -355,10 +359,9 @@ def bill_detail(*, bill: Bill) -> BillDetail:
     """A bill's subjects, sources, PUBLIC timeline, votes and windows, in a fixed number of queries.
 
     Queries: subjects, sources, the public events (with chamber and vote), their sources, the
-    votes of public actions (with the action's chamber), their sources and the windows (with
-    rule): seven, whatever the size of the timeline, and the lineage's sources where the bill
-    belongs to a family. Internal events, and votes on them, are filtered out here and never
-    reach a template.
+    votes' sources and members' votes, and the windows (with rule): seven, whatever the size of
+    the timeline, and the lineage's sources where the bill belongs to a family. Internal events,
+    and votes on them, are filtered out here and never reach a template.
     """
     events = list(
         Event.objects.public()
@@ -367,12 +370,12 @@ def bill_detail(*, bill: Bill) -> BillDetail:
         .prefetch_related("sources")
         .order_by("order")
     )
-    votes = list(
-        Vote.objects.filter(action__bill=bill, action__visibility=Visibility.PUBLIC)
-        .select_related("action__chamber")
-        .prefetch_related("sources", "member_votes")
-        .order_by("action__date", "id")
+    # The votes of the public actions came with them (select_related): by date, undated last.
+    votes: list[Vote] = sorted(
+        (vote for event in events if (vote := getattr(event, "vote", None)) is not None),
+        key=lambda vote: (vote.action.date is None, vote.action.date or dt.date.min, vote.pk),
     )
+    prefetch_related_objects(votes, "sources", "member_votes")
     for vote in votes:
         vote.member_groups = member_vote_groups(vote=vote)  # type: ignore[attr-defined]
     windows = []

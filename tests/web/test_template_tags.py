@@ -22,3 +22,61 @@ def test_board_titles_are_cut_as_truncatechars_cuts_them():
 
     for text in ("short", "x" * 80, "y" * 81, "word " * 30):
         assert cut_title(text) == truncatechars(text, 80)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_api_paths_are_what_reverse_gives(language):
+    from web.paths import slug_path
+
+    with translation.override(language):
+        for slug in ("kz-lgbt-propaganda-ban", "bench-1"):
+            assert slug_path("api:bill-detail", slug) == reverse("api:bill-detail", args=[slug])
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_choice_labels_are_what_django_gives(language):
+    """get_<field>_display() reads labels built once per language (bills.choice_labels): the
+    same labels Django's own builds on every call, in the active language, and the value itself
+    for a value outside the choices."""
+    from bills.choices import Classification
+    from bills.models import Bill, BillStatus, Event
+
+    with translation.override(language):
+        for status in BillStatus:
+            assert Bill(status=status).get_status_display() == str(status.label)
+        for classification in Classification:
+            event = Event(classification=classification)
+            assert event.get_classification_display() == str(classification.label)
+        assert Bill(status="no-such-status").get_status_display() == "no-such-status"
+    with translation.override("ru"):
+        assert Bill(status=BillStatus.ENACTED).get_status_display() != "enacted"
+
+
+def test_jinja_templates_give_their_strings_to_makemessages(tmp_path):
+    """web.management.commands.makemessages hands xgettext the gettext() and ngettext() calls a
+    Jinja2 template amounts to, on the template's own lines."""
+    from web.management.commands.makemessages import BuildFile
+
+    folder = tmp_path / "jinja2"
+    folder.mkdir()
+    template = folder / "page.html"
+    template.write_text(
+        '<h1>{{ _("Signing window") }}</h1>\n'
+        "<p>{% trans counter=n %}{{ counter }} bill{% pluralize %}{{ counter }} bills"
+        "{% endtrans %}</p>\n",
+        encoding="utf-8",
+    )
+
+    class Translatable:
+        file = "page.html"
+        path = str(template)
+        dirpath = str(folder)
+
+    class Command:
+        domain = "django"
+
+    build = BuildFile(Command(), "django", Translatable())
+    build.preprocess()
+    lines = (folder / "page.html.py").read_text(encoding="utf-8").split("\n")
+    assert lines[0] == "gettext('Signing window'); "
+    assert lines[1] == "ngettext('%(counter)s bill', '%(counter)s bills', n); "

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -27,6 +26,7 @@ from bills.models import (
     Subject,
     Vote,
 )
+from web.paths import slug_path
 
 LANGUAGES = ("en", "ru", "kk")
 TRANSLATED = inline_serializer(
@@ -272,10 +272,10 @@ class BillSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj: Bill) -> str:
         """The bill's page."""
-        return absolute(reverse("web:bill_detail", args=[obj.slug]))
+        return absolute(slug_path("web:bill_detail", obj.slug))
 
     def get_api_url(self, obj: Bill) -> str:
-        return absolute(reverse("api:bill-detail", args=[obj.slug]))
+        return absolute(slug_path("api:bill-detail", obj.slug))
 
 
 class BillDetailSerializer(BillSerializer):

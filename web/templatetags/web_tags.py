@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bills.models import DatePrecision, SigningWindow, Vote
+from web.paths import slug_path
 from web.selectors import WindowProgress, window_progress
 
 register = template.Library()
@@ -75,20 +76,11 @@ def unprefixed_path(request: HttpRequest) -> str:
     return path
 
 
-_BILL_PATHS: dict[tuple[str, str], tuple[str, str]] = {}
-
-
 @register.filter
 def bill_url(slug: str) -> str:
     """`{{ bill.slug|bill_url }}`: the bill page's path in the active language, as `{% url
-    'web:bill_detail' bill.slug %}` gives it, with reverse() run once per language instead of once
-    per link (a list page has a few hundred; a slug needs no quoting)."""
-    key = (translation.get_language(), get_script_prefix())
-    parts = _BILL_PATHS.get(key)
-    if parts is None:
-        before, after = reverse("web:bill_detail", args=["SLUG"]).rsplit("SLUG", 1)
-        parts = _BILL_PATHS[key] = (before, after)
-    return f"{parts[0]}{slug}{parts[1]}"
+    'web:bill_detail' bill.slug %}` gives it, without a reverse() per link (web.paths)."""
+    return slug_path("web:bill_detail", slug)
 
 
 @register.simple_tag
