@@ -20,16 +20,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import formats, translation
 from jinja2 import Environment
 
+from web import paths
 from web.templatetags import web_tags
-
-
-def url(name: str, *args: Any) -> str:
-    """`{{ url("web:bill_list") }}`: reverse() in the active language."""
-    return reverse(name, args=args)
 
 
 def querystring(request: HttpRequest, **changes: Any) -> str:
@@ -56,7 +51,7 @@ def environment(**options: Any) -> Environment:
         translation.gettext, translation.ngettext, newstyle=True
     )
     env.globals.update(
-        url=url,
+        url=paths.path,
         static=static,
         querystring=querystring,
         languages=languages,

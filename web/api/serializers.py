@@ -6,6 +6,7 @@ Event.objects.public()); nothing here knows of subscribers, staff or internal ev
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -268,7 +269,13 @@ class BillSerializer(serializers.ModelSerializer):
         windows = getattr(obj, "open_windows", None)
         if windows is None:
             windows = list(obj.windows.filter(status=SigningWindow.Status.OPEN))
-        return WindowSerializer(windows[0]).data if windows else None
+        return self._window.to_representation(windows[0]) if windows else None
+
+    @cached_property
+    def _window(self) -> WindowSerializer:
+        # One for the whole list (with many=True this serializer is the list's one child):
+        # building a serializer's fields costs more than using them.
+        return WindowSerializer(context=self.context)
 
     def get_url(self, obj: Bill) -> str:
         """The bill's page."""

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bills.models import DatePrecision, SigningWindow, Vote
-from web.paths import slug_path
+from web.paths import path, slug_path
 from web.selectors import WindowProgress, window_progress
 
 register = template.Library()
@@ -84,10 +83,10 @@ def bill_url(slug: str) -> str:
 
 
 @register.simple_tag
-def absolute_url(name: str, *args: object) -> str:
+def absolute_url(name: str, *args: str | int) -> str:
     """`{% absolute_url "web:bill_embed" bill.slug %}`: the URL on the public site (SITE_URL), in
     the active language, for code that other sites paste (the request's host may be a proxy's)."""
-    return settings.SITE_URL + reverse(name, args=args)
+    return settings.SITE_URL + path(name, *args)
 
 
 # The badge's text is drawn in the viewer's own sans-serif (no font is sent), so its width is an
