@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 
@@ -53,6 +54,13 @@ def date_element(value: dt.date | None, precision: str = DatePrecision.DAY) -> s
     """`{% date_element event.date event.date_precision %}`: a <time> with a valid datetime, or a
     plain <span> where the source gives no date. Built here rather than by including a template:
     a timeline shows dozens."""
+    return _date_element(value, precision, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_element(value: dt.date | None, precision: str, language: str | None) -> str:
+    # Kept per date, precision and language: a family page shows a hundred and fifty dates, and
+    # formatting one in the active language's format costs more than the rest of its line.
     iso, text = date_iso(value, precision), date_precise(value, precision)
     if iso:
         return format_html('<time datetime="{}">{}</time>', iso, text)
