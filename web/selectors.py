@@ -489,8 +489,9 @@ class ExecutiveCard:
     likely_latest: dt.date | None = None
 
 
-def bill_executive(*, bill: Bill) -> ExecutiveCard | None:
-    """For a bill awaiting signature: its head of state's record (four queries), else None."""
+def bill_executive(*, bill: Bill, window: WindowProgress | None) -> ExecutiveCard | None:
+    """For a bill awaiting signature: its head of state's record (three queries), else None.
+    `window` is the bill's open window, as bill_detail() gave it."""
     if bill.status != BillStatus.AWAITING_SIGNATURE:
         return None
     jurisdiction = bill.jurisdiction
@@ -498,7 +499,6 @@ def bill_executive(*, bill: Bill) -> ExecutiveCard | None:
     if holder is None:
         return None
     record = executive_record(holder=holder)
-    window = bill_open_window(bill=bill)
     triggered = window.window.triggered_earliest if window is not None else None
     if window is None or triggered != window.window.triggered_latest or triggered is None:
         return ExecutiveCard(record=record)

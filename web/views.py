@@ -96,13 +96,16 @@ def bill_list(request: HttpRequest) -> HttpResponse:
 @revalidated_page
 def bill_detail(request: HttpRequest, slug: str) -> HttpResponse:
     bill = bill_get(slug=slug)
+    detail = SimpleLazyObject(lambda: bill_detail_select(bill=bill))
     return render(
         request,
         "web/bill_detail.html",
         {
             "bill": bill,
-            "detail": SimpleLazyObject(lambda: bill_detail_select(bill=bill)),
-            "executive": SimpleLazyObject(lambda: bill_executive(bill=bill)),
+            "detail": detail,
+            "executive": SimpleLazyObject(
+                lambda: bill_executive(bill=bill, window=detail.open_window)
+            ),
         },
     )
 
