@@ -34,6 +34,7 @@ import re
 import time
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 from uuid import uuid4
 
 from django.conf import settings
@@ -85,19 +86,45 @@ def revalidated_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return _cached(view, revalidate=True)
 
 
+def answer_key(request: HttpRequest, *, kind: str) -> str | None:
+    """The cache key of this request's answer (a `kind` of answer: "page", "api") under the
+    current record version and language, or None when the cache is off or failing."""
+    version = record_version()
+    if version is None:
+        return None
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"web:{kind}:{version}:{get_language()}:{path}"
+
+
+class CacheUnavailable(Exception):
+    pass
+
+
+def answer_get(key: str) -> Any:
+    """The answer kept under `key`, or None; CacheUnavailable when the cache fails."""
+    try:
+        return caches["pages"].get(key)
+    except Exception as exc:
+        logger.warning("page cache unavailable; rendering uncached", exc_info=True)
+        raise CacheUnavailable from exc
+
+
+def answer_set(key: str, value: Any) -> None:
+    try:
+        caches["pages"].set(key, value, timeout=cache_seconds())
+    except Exception:
+        logger.warning("could not store an answer in the cache", exc_info=True)
+
+
 def _cached(view: Callable[..., HttpResponse], *, revalidate: bool) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        version = record_version()
-        if version is None:
+        key = answer_key(request, kind="page")
+        if key is None:
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"web:page:{version}:{get_language()}:{path}"
-        pages = caches["pages"]
         try:
-            cached = pages.get(key)
-        except Exception:
-            logger.warning("page cache unavailable; rendering uncached", exc_info=True)
+            cached = answer_get(key)
+        except CacheUnavailable:
             return view(request, *args, **kwargs)
         if cached is None:
             response = view(request, *args, **kwargs)
@@ -105,10 +132,7 @@ def _cached(view: Callable[..., HttpResponse], *, revalidate: bool) -> Callable[
                 return response
             body = _with_placeholder(response.content.decode())
             cached = (response["Content-Type"], body, body_etag(body.encode()), int(_now()))
-            try:
-                pages.set(key, cached, timeout=cache_seconds())
-            except Exception:
-                logger.warning("could not store a page in the cache", exc_info=True)
+            answer_set(key, cached)
         else:
             content_type, body = cached[:2]
             if CSRF_PLACEHOLDER in body:

@@ -176,3 +176,47 @@ def test_a_change_to_a_family_shows_at_once(
             data={"lineage_sources": [family_record.lineage_source, added]},
         )
     assert "Lineage Weekly" in client.get(page).content.decode()
+
+
+API_LIST = "/api/v1/bills/"
+API_DETAIL = "/api/v1/bills/kz-lgbt-propaganda-ban/"
+
+
+@pytest.mark.parametrize("url", [API_LIST, API_LIST + "?status=awaiting-signature", API_DETAIL])
+def test_api_answers_are_kept_until_the_record_changes(
+    client, kz_open, django_assert_max_num_queries, django_capture_on_commit_callbacks, url
+):
+    def count() -> tuple[int, str]:
+        with django_assert_max_num_queries(20) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured.captured_queries), response.content.decode()
+
+    first, first_body = count()
+    second, second_body = count()
+    assert first > 0 and second == 0
+    assert second_body == first_body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bill_update(bill=kz_open.bill, data={"title": "A renamed bill"})
+    third, third_body = count()
+    assert third > 0 and "A renamed bill" in third_body
+
+
+def test_a_kept_api_answer_keeps_its_validators_and_answers_a_304(client, kz_open):
+    first = client.get(API_DETAIL)
+    kept = client.get(API_DETAIL)
+    assert kept["ETag"] == first["ETag"] and kept["Last-Modified"] == first["Last-Modified"]
+    assert kept["Content-Type"] == first["Content-Type"] == "application/json"
+    assert client.get(API_DETAIL, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+def test_kept_api_answers_are_still_rate_limited(client, kz_open, settings):
+    settings.RATELIMIT_API = "2/m"
+    statuses = [client.get(API_LIST).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_a_bad_api_request_is_never_kept(client, kz_open):
+    assert client.get(API_LIST + "?page_size=0").status_code == 400
+    assert client.get(API_LIST + "?page_size=0").status_code == 400
+    assert not [key for key in caches["pages"]._cache if "web:api:" in key]

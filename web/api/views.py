@@ -8,9 +8,11 @@ says nothing of changes the public cannot see; Last-Modified from the public row
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -32,23 +34,56 @@ from web.api import serializers as s
 from web.api.changes import MAX_CHANGES, bill_changes
 from web.conditional import conditional_response
 from web.filters import BillFilter
+from web.page_cache import CacheUnavailable, answer_get, answer_key, answer_set
 from web.selectors import bill_detail, bill_list_base, bill_modified_at
 
 
+class KeptAnswer(HttpResponse):
+    """An answer from the page cache: its rendered body and its Last-Modified."""
+
+    def __init__(self, content: bytes, content_type: str, last_modified: Any) -> None:
+        super().__init__(content, content_type=content_type)
+        self.last_modified = last_modified
+
+
 class Conditional:
-    """ETag (a hash of the body) and Last-Modified on every 200; 304 when the client has it."""
+    """ETag (a hash of the body) and Last-Modified on every 200; 304 when the client has it.
+
+    Views that set `keep_answers` serve their 200s from the page cache while the record
+    version stands (web.page_cache: any write to the public record starts a new one), after
+    the rate limit, as the pages are: their answers depend on the record and the URL alone.
+    """
+
+    keep_answers = False
 
     def last_modified(self, data: Any) -> datetime.datetime | None:
         return None
+
+    def kept(self, request: Request, build: Callable[[], HttpResponseBase]) -> HttpResponseBase:
+        """The kept answer to this request, else what `build` gives (kept by finalize_response)."""
+        self._answer_key = answer_key(request, kind="api") if self.keep_answers else None
+        if self._answer_key is not None:
+            try:
+                found = answer_get(self._answer_key)
+            except CacheUnavailable:
+                self._answer_key = None
+            else:
+                if found is not None:
+                    return KeptAnswer(*found)
+        return build()
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         if response.status_code != 200 or request.method not in ("GET", "HEAD"):
             return response
+        if isinstance(response, KeptAnswer):
+            return conditional_response(request, response, last_modified=response.last_modified)
         response.render()
-        return conditional_response(
-            request, response, last_modified=self.last_modified(response.data)
-        )
+        last_modified = self.last_modified(response.data)
+        key = getattr(self, "_answer_key", None)
+        if key is not None:
+            answer_set(key, (response.content, response["Content-Type"], last_modified))
+        return conditional_response(request, response, last_modified=last_modified)
 
 
 class Pages(PageNumberPagination):
@@ -129,6 +164,10 @@ class BillViewSet(Conditional, viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = BillFilter
     pagination_class = Pages
+    keep_answers = True
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return self.kept(request, lambda: super(BillViewSet, self).list(request, *args, **kwargs))
 
     def get_queryset(self):
         return bill_list_base().select_related("family")
@@ -136,8 +175,11 @@ class BillViewSet(Conditional, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.BillDetailSerializer if self.action == "retrieve" else s.BillSerializer
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        bill = get_object_or_404(self.get_queryset(), slug=kwargs["slug"])
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return self.kept(request, lambda: self._retrieve(request, slug=kwargs["slug"]))
+
+    def _retrieve(self, request: Request, *, slug: str) -> Response:
+        bill = get_object_or_404(self.get_queryset(), slug=slug)
         detail = bill_detail(bill=bill)
         self._modified = bill_modified_at(bill=bill, detail=detail)
         serializer = s.BillDetailSerializer(bill, context={"detail": detail, "request": request})
