@@ -1,4 +1,4 @@
-"""Public pages: thin views over web.selectors; templates under templates/web/.
+"""Public pages: thin views over web.selectors; Jinja2 templates under web/jinja2/web/.
 
 Whole pages are served from the page cache while the record is unchanged (web.page_cache).
 """
