@@ -7,11 +7,12 @@ date arithmetic is in bills.deadlines (pure).
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import holidays
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from bills import deadlines
@@ -48,14 +49,44 @@ def signs_after_override(*, jurisdiction: Jurisdiction) -> bool:
 
 def rule_in_force(*, jurisdiction: Jurisdiction, on: datetime.date) -> SigningRule | None:
     """The jurisdiction's rule in force on that date (the latest one to start, if they overlap)."""
-    return (
+    rules = (
         SigningRule.objects.filter(jurisdiction=jurisdiction)
-        .filter(Q(in_force_from__isnull=True) | Q(in_force_from__lte=on))
-        .filter(Q(in_force_until__isnull=True) | Q(in_force_until__gte=on))
         .select_related("jurisdiction")
         .prefetch_related("steps")
-        .order_by(F("in_force_from").desc(nulls_last=True))
-        .first()
+    )
+    return choose_rule_in_force(rules, on=on)
+
+
+def rules_in_force_today(*, jurisdictions: Sequence[Jurisdiction]) -> dict[int, SigningRule | None]:
+    """Each jurisdiction's rule in force on its own today, by jurisdiction id (two queries)."""
+    rules: dict[int, list[SigningRule]] = defaultdict(list)
+    for rule in (
+        SigningRule.objects.filter(jurisdiction__in=jurisdictions)
+        .select_related("jurisdiction")
+        .prefetch_related("steps")
+    ):
+        rules[rule.jurisdiction_id].append(rule)
+    return {j.pk: choose_rule_in_force(rules[j.pk], on=j.today()) for j in jurisdictions}
+
+
+def choose_rule_in_force(rules: Iterable[SigningRule], *, on: datetime.date) -> SigningRule | None:
+    """Of these rules, the one in force on that date: of those whose dates include it, the latest
+    to start; one with no start date only where none has one (the lowest id breaks a tie)."""
+    in_force = [
+        rule
+        for rule in rules
+        if (rule.in_force_from is None or rule.in_force_from <= on)
+        and (rule.in_force_until is None or rule.in_force_until >= on)
+    ]
+    if not in_force:
+        return None
+    return max(
+        in_force,
+        key=lambda rule: (
+            rule.in_force_from is not None,
+            rule.in_force_from or datetime.date.min,
+            -rule.pk,
+        ),
     )
 
 

@@ -376,3 +376,20 @@ def test_today_is_the_jurisdictions_date(rules):
     assert kz.today(now=evening_utc) == D(2026, 1, 18)  # Almaty, UTC+5
     early_utc = datetime.datetime(2026, 1, 18, 3, 0, tzinfo=datetime.UTC)
     assert us.today(now=early_utc) == D(2026, 1, 17)  # Los Angeles, UTC-8
+
+
+def test_the_rule_in_force_is_the_latest_to_start_of_those_whose_dates_include_the_day():
+    from bills.rules import choose_rule_in_force
+
+    def rule(pk: int, start: D | None, end: D | None = None) -> SigningRule:
+        return SigningRule(pk=pk, in_force_from=start, in_force_until=end)
+
+    undated, old = rule(1, None), rule(2, D(1995, 1, 1), D(2019, 12, 31))
+    new = rule(3, D(2020, 1, 1))
+    rules = [new, undated, old]
+    assert choose_rule_in_force(rules, on=D(2024, 6, 1)) is new
+    assert choose_rule_in_force(rules, on=D(2019, 12, 31)) is old
+    assert choose_rule_in_force(rules, on=D(1990, 1, 1)) is undated
+    assert choose_rule_in_force([old], on=D(2020, 1, 1)) is None
+    twin = rule(4, D(2020, 1, 1))
+    assert choose_rule_in_force([twin, new], on=D(2024, 6, 1)) is new  # the lowest id of a tie

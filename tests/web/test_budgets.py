@@ -124,3 +124,31 @@ def test_the_family_pages_make_the_same_few_queries_with_4_and_many_members(
     assert with_many == with_few
     size = len(body.encode())
     assert size < MAX_PAGE_BYTES, f"the family page is {size} bytes"
+
+
+# The API's answers: constant with one bill and with many, within their own budget (a bill's
+# detail reads its whole public record and the history of its votes for Last-Modified).
+API_BUDGETS = {
+    "/api/v1/bills/": 4,
+    "/api/v1/bills/?status=awaiting-signature&q=bill": 4,
+    "/api/v1/bills/kz-lgbt-propaganda-ban/": 12,
+    "/api/v1/windows/open/": 3,
+    "/api/v1/jurisdictions/": 4,
+}
+
+
+def test_api_answers_make_the_same_few_queries_with_1_and_many_bills(
+    client, kz_open, django_assert_max_num_queries
+):
+    def counts() -> dict[str, int]:
+        found = {}
+        for url, budget in API_BUDGETS.items():
+            with django_assert_max_num_queries(budget) as captured:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            found[url] = len(captured.captured_queries)
+        return found
+
+    with_one = counts()
+    make_bills(kz_open, BILLS - 1)
+    assert counts() == with_one

@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bills.models import Jurisdiction, SigningRule, SigningRuleStep, SigningWindow
-from bills.rules import rule_in_force
+from bills.rules import rules_in_force_today
 from web.api import serializers as s
 from web.api.changes import MAX_CHANGES, bill_changes
 from web.conditional import conditional_response
@@ -124,11 +124,10 @@ class JurisdictionViewSet(Conditional, viewsets.ReadOnlyModelViewSet):
         return Jurisdiction.objects.prefetch_related("chambers").order_by("code")
 
     def get_serializer(self, *args, **kwargs):
-        instances = args[0] if args else None
-        for jurisdiction in _as_list(instances):
-            jurisdiction.rule_in_force = rule_in_force(
-                jurisdiction=jurisdiction, on=jurisdiction.today()
-            )
+        jurisdictions = _as_list(args[0] if args else None)
+        rules = rules_in_force_today(jurisdictions=jurisdictions)
+        for jurisdiction in jurisdictions:
+            jurisdiction.rule_in_force = rules[jurisdiction.pk]
         return super().get_serializer(*args, **kwargs)
 
 
