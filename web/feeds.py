@@ -24,7 +24,7 @@ from django.views.decorators.http import require_safe
 from bills.models import Bill, Event, Family, Jurisdiction, SigningWindow
 from web.conditional import conditional_response
 from web.selectors import event_list_feed, window_list_calendar
-from web.templatetags.web_tags import date_precise
+from web.template_helpers import date_precise
 
 
 def stable_id(path: str) -> str:

@@ -5,8 +5,8 @@ in bursts, and Jinja2 compiles a template to Python once, where Django's engine 
 and resolves every variable anew on each render (issue 13: the bill page spent most of its time
 there). The admin and the e-mails stay on Django's engine.
 
-The helpers are the same functions the Django templates' `web_tags` library registers, and the
-translations are Django's catalogues: `{{ _("…") }}` and `{% trans %}…{% endtrans %}` give the
+The helpers are web.template_helpers (feeds use some of them too), and the translations are
+Django's catalogues: `{{ _("…") }}` and `{% trans %}…{% endtrans %}` give the
 same msgids as `{% translate %}` and `{% blocktranslate %}` did (web.management.commands.
 makemessages extracts them).
 """
@@ -25,7 +25,7 @@ from django.utils import formats, translation
 from jinja2 import Environment
 
 from web import paths
-from web.templatetags import web_tags
+from web import template_helpers as helpers
 
 
 def querystring(request: HttpRequest, **changes: Any) -> str:
@@ -71,20 +71,20 @@ def environment(**options: Any) -> Environment:
         querystring=querystring,
         languages=languages,
         get_language=translation.get_language,
-        date_element=web_tags.date_element,
-        days_left=web_tags.days_left,
-        unprefixed_path=web_tags.unprefixed_path,
-        vote_segments=web_tags.vote_segments,
-        progress_of=web_tags.progress_of,
-        absolute_url=web_tags.absolute_url,
-        badge_layout=web_tags.badge_layout,
+        date_element=helpers.date_element,
+        days_left=helpers.days_left,
+        unprefixed_path=helpers.unprefixed_path,
+        vote_segments=helpers.vote_segments,
+        progress_of=helpers.progress_of,
+        absolute_url=helpers.absolute_url,
+        badge_layout=helpers.badge_layout,
     )
     env.filters.update(
-        localized=web_tags.localized,
-        date_precise=web_tags.date_precise,
-        bill_url=web_tags.bill_url,
-        counts_known=web_tags.counts_known,
-        get_field_label=web_tags.get_field_label,
+        localized=helpers.localized,
+        date_precise=helpers.date_precise,
+        bill_url=helpers.bill_url,
+        counts_known=helpers.counts_known,
+        get_field_label=helpers.get_field_label,
         date=date,
         capfirst=defaultfilters.capfirst,
         linebreaks=defaultfilters.linebreaks_filter,

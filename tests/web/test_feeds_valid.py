@@ -20,7 +20,7 @@ from bills import timeline
 from bills.models import Classification, SigningWindow, Visibility
 from tests.bills.factories import BillFactory, EventFactory, JurisdictionFactory
 from tests.record import UNKNOWN, act, kz_record
-from web.templatetags.web_tags import date_iso
+from web.template_helpers import date_iso
 
 pytestmark = pytest.mark.django_db
 

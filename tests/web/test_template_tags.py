@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from web.selectors import cut_title
-from web.templatetags.web_tags import bill_url
+from web.template_helpers import bill_url
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])

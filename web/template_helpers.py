@@ -1,4 +1,5 @@
-"""Template helpers for the public pages: localized fields, dates with precision, charts."""
+"""Helpers of the public pages' Jinja2 templates (registered in web.jinja): localized fields,
+dates with precision, links, charts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import functools
 import math
 from dataclasses import dataclass
 
-from django import template
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import formats, translation
@@ -19,16 +19,12 @@ from bills.models import DatePrecision, SigningWindow, Vote
 from web.paths import path, slug_path
 from web.selectors import WindowProgress, window_progress
 
-register = template.Library()
 
-
-@register.filter
 def localized(obj, field: str) -> str:
-    """`{{ bill|localized:"title" }}`: the field in the active language, else English."""
+    """`{{ bill|localized("title") }}`: the field in the active language, else English."""
     return obj.localized(field)
 
 
-@register.filter
 def date_precise(value: dt.date | None, precision: str = DatePrecision.DAY) -> str:
     """A date shown only as precisely as its source gives it: never an invented day."""
     if value is None or precision == DatePrecision.UNKNOWN:
@@ -49,9 +45,8 @@ def date_iso(value: dt.date | None, precision: str = DatePrecision.DAY) -> str:
     return value.isoformat()
 
 
-@register.simple_tag
 def date_element(value: dt.date | None, precision: str = DatePrecision.DAY) -> str:
-    """`{% date_element event.date event.date_precision %}`: a <time> with a valid datetime, or a
+    """`{{ date_element(event.date, event.date_precision) }}`: a <time> with a valid datetime, or a
     plain <span> where the source gives no date. Built here rather than by including a template:
     a timeline shows dozens."""
     return _date_element(value, precision, translation.get_language())
@@ -67,7 +62,6 @@ def _date_element(value: dt.date | None, precision: str, language: str | None) -
     return format_html("<span>{}</span>", text)
 
 
-@register.simple_tag
 def unprefixed_path(request: HttpRequest) -> str:
     """The current URL without its language prefix, for the language switcher's `next`.
 
@@ -83,16 +77,14 @@ def unprefixed_path(request: HttpRequest) -> str:
     return path
 
 
-@register.filter
 def bill_url(slug: str) -> str:
-    """`{{ bill.slug|bill_url }}`: the bill page's path in the active language, as `{% url
-    'web:bill_detail' bill.slug %}` gives it, without a reverse() per link (web.paths)."""
+    """`{{ bill.slug|bill_url }}`: the bill page's path in the active language, as
+    `reverse("web:bill_detail", args=[slug])` gives it, without a reverse() per link (web.paths)."""
     return slug_path("web:bill_detail", slug)
 
 
-@register.simple_tag
 def absolute_url(name: str, *args: str | int) -> str:
-    """`{% absolute_url "web:bill_embed" bill.slug %}`: the URL on the public site (SITE_URL), in
+    """`{{ absolute_url("web:bill_embed", bill.slug) }}`: the URL on the public site (SITE_URL), in
     the active language, for code that other sites paste (the request's host may be a proxy's)."""
     return settings.SITE_URL + path(name, *args)
 
@@ -126,7 +118,6 @@ def _box_px(text: str) -> int:
     return 2 * math.ceil((_text_px(text) + 2 * BADGE_PADDING_PX) / 2) if text else 0
 
 
-@register.simple_tag
 def badge_layout(status: str, days: str = "") -> BadgeLayout:
     """The two boxes of the status badge: the status, then (if any) the days left."""
     status_width, days_width = _box_px(status), _box_px(days)
@@ -141,13 +132,11 @@ def badge_layout(status: str, days: str = "") -> BadgeLayout:
     )
 
 
-@register.simple_tag
 def progress_of(window: SigningWindow) -> WindowProgress:
-    """`{% progress_of window as p %}` for a window whose bill and jurisdiction are loaded."""
+    """`{% set p = progress_of(window) %}` for a window whose bill and jurisdiction are loaded."""
     return window_progress(window)
 
 
-@register.simple_tag
 def days_left(days: int) -> str:
     if days < 0:
         return ngettext("%(n)d day ago", "%(n)d days ago", -days) % {"n": -days}
@@ -165,7 +154,6 @@ class Segment:
     width: float
 
 
-@register.simple_tag
 def vote_segments(vote: Vote) -> list[Segment]:
     """The stacked bar of a vote's known counts, as percentages of the chamber (or the total).
 
@@ -189,7 +177,6 @@ def vote_segments(vote: Vote) -> list[Segment]:
     return segments
 
 
-@register.filter
 def counts_known(vote: Vote) -> bool:
     return any(
         c is not None
@@ -203,7 +190,6 @@ def counts_known(vote: Vote) -> bool:
     )
 
 
-@register.filter
 def get_field_label(form, name: str) -> str:
     """The label of a form field by name (for error lists outside the field loop)."""
     field = form.fields.get(name)
