@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import holidays
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from bills import deadlines
@@ -49,24 +50,19 @@ def signs_after_override(*, jurisdiction: Jurisdiction) -> bool:
 
 def rule_in_force(*, jurisdiction: Jurisdiction, on: datetime.date) -> SigningRule | None:
     """The jurisdiction's rule in force on that date (the latest one to start, if they overlap)."""
-    rules = (
-        SigningRule.objects.filter(jurisdiction=jurisdiction)
-        .select_related("jurisdiction")
-        .prefetch_related("steps")
-    )
-    return choose_rule_in_force(rules, on=on)
+    return choose_rule_in_force(_rules_with_steps().filter(jurisdiction=jurisdiction), on=on)
 
 
 def rules_in_force_today(*, jurisdictions: Sequence[Jurisdiction]) -> dict[int, SigningRule | None]:
     """Each jurisdiction's rule in force on its own today, by jurisdiction id (two queries)."""
     rules: dict[int, list[SigningRule]] = defaultdict(list)
-    for rule in (
-        SigningRule.objects.filter(jurisdiction__in=jurisdictions)
-        .select_related("jurisdiction")
-        .prefetch_related("steps")
-    ):
+    for rule in _rules_with_steps().filter(jurisdiction__in=jurisdictions):
         rules[rule.jurisdiction_id].append(rule)
     return {j.pk: choose_rule_in_force(rules[j.pk], on=j.today()) for j in jurisdictions}
+
+
+def _rules_with_steps() -> QuerySet[SigningRule]:
+    return SigningRule.objects.select_related("jurisdiction").prefetch_related("steps")
 
 
 def choose_rule_in_force(rules: Iterable[SigningRule], *, on: datetime.date) -> SigningRule | None:
