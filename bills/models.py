@@ -41,7 +41,7 @@ from bills.choices import (
     WindowPhase,
     WindowStatus,
 )
-from bills.translation import LocalizedMixin
+from bills.translation import LocalizedMixin, display_title
 from bills.validation import (
     date_precision_errors,
     raise_if,
@@ -518,7 +518,7 @@ class Bill(ChoiceLabelsMixin, LocalizedMixin, models.Model):
 
     def display_title(self) -> str:
         """Short title if there is one, in the active language where entered."""
-        return self.localized("short_title") or self.localized("title")
+        return display_title(self)
 
 
 class EventQuerySet(models.QuerySet):

@@ -75,7 +75,6 @@ def environment(**options: Any) -> Environment:
         days_left=helpers.days_left,
         unprefixed_path=helpers.unprefixed_path,
         vote_segments=helpers.vote_segments,
-        progress_of=helpers.progress_of,
         absolute_url=helpers.absolute_url,
         badge_layout=helpers.badge_layout,
     )

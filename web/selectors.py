@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     F,
+    FilteredRelation,
     Max,
     Prefetch,
     Q,
@@ -26,6 +27,7 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 
+from bills.choice_labels import choice_label
 from bills.executive import ExecutiveRecord, executive_record, head_of_state
 from bills.models import (
     Bill,
@@ -39,15 +41,19 @@ from bills.models import (
     Subject,
     Vote,
 )
-from bills.translation import LANGUAGE_SUFFIXES
+from bills.translation import LANGUAGE_SUFFIXES, display_title, localized
 
 RECENT_BILLS = 10
 SOONEST_WINDOWS = 10
 RECENT_WINDOWS = 5
 BOARD_BILLS_PER_CELL = 3
 BOARD_TITLE_CHARS = 80
-# The title columns a display title may come from: English, then each translation.
+# The columns of a translated field (title, name): English, then each translation.
 TITLE_SUFFIXES = ("", *LANGUAGE_SUFFIXES.values())
+# The columns a display title comes from (Bill.display_title).
+DISPLAY_TITLE_FIELDS = tuple(
+    f"{name}{suffix}" for name in ("title", "short_title") for suffix in TITLE_SUFFIXES
+)
 FEED_ITEMS = 50
 
 # The order of a bill's life, for the dashboard board (columns) and the status filter.
@@ -82,9 +88,13 @@ class WindowProgress:
         return self.is_open and self.days_to_latest < 0
 
 
-def window_progress(window: SigningWindow, *, now: dt.datetime | None = None) -> WindowProgress:
-    """The countdown and bar of one window; `window.bill.jurisdiction` must be loaded already."""
-    today = window.bill.jurisdiction.today(now=now)
+def window_progress(
+    window: SigningWindow, *, now: dt.datetime | None = None, today: dt.date | None = None
+) -> WindowProgress:
+    """The countdown and bar of one window on `today` in its jurisdiction (by default, read from
+    `window.bill.jurisdiction`, which must be loaded already)."""
+    if today is None:
+        today = window.bill.jurisdiction.today(now=now)
     start, end = window.triggered_earliest, window.closes_latest
     span = max((end - start).days, 1)
 
@@ -105,36 +115,90 @@ def _windows() -> QuerySet[SigningWindow]:
     return SigningWindow.objects.select_related("bill__jurisdiction", "rule")
 
 
+@dataclass(frozen=True)
+class WindowCard:
+    """A signing window as the dashboard lists it, ready to print in the active language: its
+    bill, the jurisdiction and its head of state's title, and the countdown."""
+
+    slug: str
+    title: str
+    jurisdiction: str
+    executive_title: str
+    progress: WindowProgress
+
+
+# The window's own columns a card shows.
+_WINDOW_CARD_FIELDS = (
+    "id",
+    "status",
+    "closed_on",
+    "triggered_earliest",
+    "triggered_latest",
+    "closes_earliest",
+    "closes_latest",
+)
+
+
+def _window_cards(windows: QuerySet[SigningWindow]) -> list[WindowCard]:
+    """The cards of `windows` (filtered, ordered and sliced), in one query of plain values:
+    model instances of the windows, bills and jurisdictions cost more than the query."""
+    jurisdiction = "bill__jurisdiction__"
+    columns = [
+        *_WINDOW_CARD_FIELDS,
+        "bill__slug",
+        *(f"bill__{name}" for name in DISPLAY_TITLE_FIELDS),
+        *(
+            f"{jurisdiction}{name}{suffix}"
+            for name in ("name", "executive_title")
+            for suffix in TITLE_SUFFIXES
+        ),
+        f"{jurisdiction}timezone",
+    ]
+    todays: dict[str, dt.date] = {}
+    cards = []
+    for row in windows.values(*columns):
+        zone = row[f"{jurisdiction}timezone"]
+        if zone not in todays:
+            todays[zone] = Jurisdiction(timezone=zone).today()
+        window = SigningWindow(**{name: row[name] for name in _WINDOW_CARD_FIELDS})
+        bill = {name: row[f"bill__{name}"] for name in DISPLAY_TITLE_FIELDS}
+        cards.append(
+            WindowCard(
+                slug=row["bill__slug"],
+                title=display_title(bill),
+                jurisdiction=localized(row, f"{jurisdiction}name"),
+                executive_title=localized(row, f"{jurisdiction}executive_title"),
+                progress=window_progress(window, today=todays[zone]),
+            )
+        )
+    return cards
+
+
 def window_list_open(
     *, limit: int = SOONEST_WINDOWS, family: Family | None = None
-) -> list[WindowProgress]:
+) -> list[WindowCard]:
     """Open signing windows (of one family's bills, if given), the soonest earliest close first
     (one query)."""
-    windows = _windows().filter(status=SigningWindow.Status.OPEN)
+    windows = SigningWindow.objects.filter(status=SigningWindow.Status.OPEN)
     if family is not None:
         windows = windows.filter(bill__family=family)
-    return [
-        window_progress(w)
-        for w in windows.order_by("closes_earliest", "closes_latest", "id")[:limit]
-    ]
+    return _window_cards(windows.order_by("closes_earliest", "closes_latest", "id")[:limit])
 
 
 def window_list_recent(
     *, limit: int = RECENT_WINDOWS, family: Family | None = None
-) -> list[WindowProgress]:
+) -> list[WindowCard]:
     """The most recent windows of any status (of one family's bills, if given), for when none is
     open (one query)."""
-    windows = _windows()
+    windows = SigningWindow.objects.all()
     if family is not None:
         windows = windows.filter(bill__family=family)
-    return [window_progress(w) for w in windows.order_by("-closes_latest", "-id")[:limit]]
+    return _window_cards(windows.order_by("-closes_latest", "-id")[:limit])
 
 
-def _bill_cards() -> QuerySet[Bill]:
-    """Bills with what a bill card shows: jurisdiction, originating chamber, open window.
-
-    The open window is prefetched into `bill.open_windows` (a list of at most one).
-    """
+def bill_list_base() -> QuerySet[Bill]:
+    """The bills the API lists, with jurisdiction, originating chamber and the open window,
+    prefetched into `bill.open_windows` (a list of at most one)."""
     return (
         Bill.objects.select_related("jurisdiction", "originating_chamber")
         .defer("search_vector")
@@ -150,12 +214,94 @@ def _bill_cards() -> QuerySet[Bill]:
     )
 
 
-def bill_list_recent(*, limit: int = RECENT_BILLS, family: Family | None = None) -> list[Bill]:
-    """The bills (of one family, if given) changed most recently (two queries)."""
-    bills = _bill_cards()
+@dataclass(frozen=True)
+class BillCard:
+    """A bill as the lists show it, ready to print in the active language."""
+
+    slug: str
+    title: str
+    status: str
+    status_label: str
+    jurisdiction: str
+    identifier: str
+    chamber: str
+    last_action_on: dt.date | None
+    window: WindowProgress | None
+
+
+_WINDOW_DATES = ("triggered_earliest", "triggered_latest", "closes_earliest", "closes_latest")
+CARD_COLUMNS = (
+    "slug",
+    "status",
+    "identifier",
+    "last_action_on",
+    *DISPLAY_TITLE_FIELDS,
+    *(
+        f"{relation}__name{suffix}"
+        for relation in ("jurisdiction", "originating_chamber")
+        for suffix in TITLE_SUFFIXES
+    ),
+    "jurisdiction__timezone",
+    "open_window__id",
+    *(f"open_window__{name}" for name in _WINDOW_DATES),
+)
+
+
+def bills_for_cards() -> QuerySet[Bill]:
+    """The bills a list filters, orders and slices before bill_cards() reads them: with their
+    open window as a relation (a bill has at most one: signing_window_one_open_per_bill)."""
+    return Bill.objects.annotate(
+        open_window=FilteredRelation(
+            "windows", condition=Q(windows__status=SigningWindow.Status.OPEN)
+        )
+    )
+
+
+def bill_cards(*, bills: QuerySet[Bill]) -> list[BillCard]:
+    """The cards of `bills` (from bills_for_cards(), filtered, ordered and sliced), in one query
+    of plain values: building model instances of the bills, their jurisdictions, chambers and
+    windows cost more than the rest of a list page's queries."""
+    status_field = Bill._meta.get_field("status")
+    todays: dict[str, dt.date] = {}
+    cards = []
+    for row in bills.values(*CARD_COLUMNS):
+        progress = None
+        if row["open_window__id"] is not None:
+            zone = row["jurisdiction__timezone"]
+            if zone not in todays:
+                todays[zone] = Jurisdiction(timezone=zone).today()
+            window = SigningWindow(
+                id=row["open_window__id"],
+                status=SigningWindow.Status.OPEN,
+                **{name: row[f"open_window__{name}"] for name in _WINDOW_DATES},
+            )
+            progress = window_progress(window, today=todays[zone])
+        cards.append(
+            BillCard(
+                slug=row["slug"],
+                title=display_title(row),
+                status=row["status"],
+                status_label=capfirst(choice_label(status_field, row["status"])),
+                jurisdiction=localized(row, "jurisdiction__name"),
+                identifier=row["identifier"],
+                chamber=(
+                    localized(row, "originating_chamber__name")
+                    if row["originating_chamber__name"] is not None
+                    else ""
+                ),
+                last_action_on=row["last_action_on"],
+                window=progress,
+            )
+        )
+    return cards
+
+
+def bill_list_recent(*, limit: int = RECENT_BILLS, family: Family | None = None) -> list[BillCard]:
+    """The bills (of one family, if given) changed most recently (one query)."""
+    bills = bills_for_cards()
     if family is not None:
         bills = bills.filter(family=family)
-    return list(bills.order_by("-updated_at", "-id")[:limit])
+    return bill_cards(bills=bills.order_by("-updated_at", "-id")[:limit])
 
 
 @dataclass(frozen=True)
@@ -190,11 +336,6 @@ class BoardRow:
     @property
     def total(self) -> int:
         return sum(c.count for c in self.columns)
-
-
-BOARD_TITLE_FIELDS = tuple(
-    f"{name}{suffix}" for name in ("title", "short_title") for suffix in TITLE_SUFFIXES
-)
 
 
 def board_by_jurisdiction(
@@ -242,10 +383,10 @@ def _board_cells_postgresql(*, per_cell: int, family: Family | None) -> BoardCel
     `per_cell` rows. The ORM cannot write LATERAL; as three ORM queries this was half the
     dashboard's time."""
     table = Bill._meta.db_table
-    wanted = {"jurisdiction_id", "status", "slug", *BOARD_TITLE_FIELDS}
+    wanted = {"jurisdiction_id", "status", "slug", *DISPLAY_TITLE_FIELDS}
     # In the model's order, as Model.from_db takes them.
     fields = [f for f in Bill._meta.concrete_fields if f.attname in wanted]
-    columns = [f.column for f in fields]
+    columns = [f.column for f in fields if f.column is not None]
     scope, params = ("WHERE family_id = %s", [family.pk]) if family is not None else ("", [])
     sql = f"""
         SELECT cell.n, {", ".join(f"latest.{c}" for c in columns)}
@@ -294,16 +435,11 @@ def _board_cells_portable(*, per_cell: int, family: Family | None) -> BoardCells
         .values_list("id", flat=True)
     )
     latest = (
-        Bill.objects.only("jurisdiction_id", "status", "slug", *BOARD_TITLE_FIELDS)
+        Bill.objects.only("jurisdiction_id", "status", "slug", *DISPLAY_TITLE_FIELDS)
         .filter(id__in=list(ranked))
         .order_by("jurisdiction_id", "status", "-updated_at", "-id")
     )
     return counts, list(latest)
-
-
-def bill_list_base() -> QuerySet[Bill]:
-    """The queryset the bill list filters: bill cards with their open window."""
-    return _bill_cards()
 
 
 def bill_search(queryset: QuerySet[Bill], text: str) -> QuerySet[Bill]:

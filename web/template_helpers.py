@@ -15,9 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bills.models import DatePrecision, SigningWindow, Vote
+from bills.models import DatePrecision, Vote
 from web.paths import path, slug_path
-from web.selectors import WindowProgress, window_progress
 
 
 def localized(obj, field: str) -> str:
@@ -130,11 +129,6 @@ def badge_layout(status: str, days: str = "") -> BadgeLayout:
         days_text=_text_px(days),
         width=status_width + days_width,
     )
-
-
-def progress_of(window: SigningWindow) -> WindowProgress:
-    """`{% set p = progress_of(window) %}` for a window whose bill and jurisdiction are loaded."""
-    return window_progress(window)
 
 
 def days_left(days: int) -> str:

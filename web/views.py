@@ -22,20 +22,21 @@ from web.filters import BillFilter, DashboardFilter
 from web.middleware import language_from_url
 from web.page_cache import cached_page, revalidated_page
 from web.selectors import (
+    bill_cards,
+    bill_executive,
+    bill_get,
+    bill_list_recent,
+    bill_open_window,
+    bills_for_cards,
+    board_by_jurisdiction,
+    window_list_open,
+    window_list_recent,
+)
+from web.selectors import (
     bill_detail as bill_detail_select,
 )
 from web.selectors import (
     bill_embed as bill_embed_select,
-)
-from web.selectors import (
-    bill_executive,
-    bill_get,
-    bill_list_base,
-    bill_list_recent,
-    bill_open_window,
-    board_by_jurisdiction,
-    window_list_open,
-    window_list_recent,
 )
 
 PAGE_SIZE = 25
@@ -75,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_safe
 @revalidated_page
 def bill_list(request: HttpRequest) -> HttpResponse:
-    bill_filter = BillFilter(request.GET, queryset=bill_list_base())
+    bill_filter = BillFilter(request.GET, queryset=bills_for_cards())
     page = SimpleLazyObject(
         lambda: Paginator(bill_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     )
@@ -87,7 +88,7 @@ def bill_list(request: HttpRequest) -> HttpResponse:
             # The filters stay unfolded while any (other than the search box) is in use.
             "filter_open": any(v for k, v in request.GET.items() if k not in ("q", "page")),
             "page": page,
-            "bills": SimpleLazyObject(lambda: page.object_list),
+            "bills": SimpleLazyObject(lambda: bill_cards(bills=page.object_list)),
         },
     )
 
