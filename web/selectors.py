@@ -14,9 +14,11 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Count,
+    Exists,
     F,
     FilteredRelation,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -481,14 +483,16 @@ def bill_filter_closing_within(queryset: QuerySet[Bill], days: int) -> QuerySet[
     condition = Q()
     for jurisdiction in Jurisdiction.objects.order_by("pk"):
         until = jurisdiction.today() + dt.timedelta(days=days)
-        condition |= Q(
-            jurisdiction=jurisdiction,
-            windows__status=SigningWindow.Status.OPEN,
-            windows__closes_earliest__lte=until,
-        )
+        condition |= Q(bill__jurisdiction=jurisdiction, closes_earliest__lte=until)
     if not condition:
         return queryset.none()
-    return queryset.filter(condition).distinct()
+    # A subquery, not a join and DISTINCT: with DISTINCT, PostgreSQL refuses an ORDER BY on an
+    # expression it cannot match in the select list (the closing sort's MIN, whose parameters
+    # are bound apart under server-side binding).
+    closing = SigningWindow.objects.filter(
+        condition, bill=OuterRef("pk"), status=SigningWindow.Status.OPEN
+    )
+    return queryset.filter(Exists(closing))
 
 
 @dataclass
