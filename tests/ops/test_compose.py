@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
 import re
 import secrets
@@ -241,8 +242,10 @@ def _production_env(**overrides: str) -> dict[str, str]:
     return {k: v for k, v in environment.items() if v != "<unset>"}
 
 
-def _load_settings(environment: dict[str, str]) -> subprocess.CompletedProcess:
-    code = "import django; django.setup(); import tracker.wsgi, tracker.celery"
+def _load_settings(
+    environment: dict[str, str],
+    code: str = "import django; django.setup(); import tracker.wsgi, tracker.celery",
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -265,6 +268,24 @@ def test_production_refuses_to_start_without_a_required_variable(variable):
     result = _load_settings(_production_env(**{variable: "<unset>"}))
     assert result.returncode != 0
     assert variable in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("threshold", "options"),
+    [
+        ("<unset>", {"server_side_binding": True, "prepare_threshold": 5}),
+        ("2", {"server_side_binding": True, "prepare_threshold": 2}),
+        ("off", {}),
+    ],
+)
+def test_postgresql_prepares_repeated_queries_unless_told_off(threshold, options):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    result = _load_settings(_production_env(DATABASE_PREPARE_THRESHOLD=threshold), code)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == options
 
 
 def test_production_refuses_a_short_secret_key():
