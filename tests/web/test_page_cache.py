@@ -80,6 +80,37 @@ def test_a_deleted_bill_is_gone_at_once(client, kz_open, django_capture_on_commi
     assert client.get(DETAIL).status_code == 404
 
 
+def test_the_version_is_kept_in_process_for_a_moment(
+    client, kz_open, settings, monkeypatch, django_assert_max_num_queries
+):
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache, "_monotonic", lambda: clock[0])
+    settings.WEB_VERSION_MEMO_SECONDS = 1
+    page_cache._remember(None)
+    assert _count(client, DETAIL, django_assert_max_num_queries)[0] > 0
+    # Another process starts a new version: within the second, this one serves what it has.
+    cache.set(page_cache.VERSION_KEY, "another-process", timeout=None)
+    clock[0] += 0.5
+    assert _count(client, DETAIL, django_assert_max_num_queries)[0] == 0
+    # After it, the page is rendered under the new version.
+    clock[0] += 0.6
+    assert _count(client, DETAIL, django_assert_max_num_queries)[0] > 0
+    assert page_cache.record_version() == "another-process"
+
+
+def test_this_process_own_edit_shows_at_once_under_the_memo(
+    client, kz_open, settings, django_capture_on_commit_callbacks
+):
+    settings.WEB_VERSION_MEMO_SECONDS = 60
+    page_cache._remember(None)
+    before = page_cache.record_version()
+    assert "Bulk-renamed" not in client.get(DETAIL).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bill_update(bill=kz_open.bill, data={"short_title": "Bulk-renamed"})
+    assert page_cache.record_version() != before
+    assert "Bulk-renamed" in client.get(DETAIL).content.decode()
+
+
 def test_languages_are_cached_apart(client, kz_open):
     assert "Signing window" in client.get(DETAIL).content.decode()
     assert "Срок подписания" in client.get("/ru" + DETAIL).content.decode()

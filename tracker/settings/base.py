@@ -326,6 +326,9 @@ else:
 
 # Rendered public pages are cached until the record changes, and at most this long (0: off).
 WEB_CACHE_SECONDS = env.int("WEB_CACHE_SECONDS", default=300)
+# How long a process serves pages under the record version it read last before reading it again
+# from the shared cache: another process's edit shows within this time (0: read it every time).
+WEB_VERSION_MEMO_SECONDS = env.float("WEB_VERSION_MEMO_SECONDS", default=1.0)
 # The pages themselves live in each web process's own memory, bounded in count: a flood of
 # distinct query strings then costs that process a few MB, never Redis memory the broker needs.
 # Only the record version (web.page_cache) is shared, in the default cache.

@@ -14,6 +14,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 # Public pages uncached in tests (web.page_cache); the page-cache tests turn it on themselves.
 WEB_CACHE_SECONDS = 0
+# The record version is read on every request (tests/web/test_page_cache.py tests the memo).
+WEB_VERSION_MEMO_SECONDS = 0
 # Rate limits high enough for the suite's own requests; tests of the limits set their own.
 RATELIMIT_SUBSCRIBE = "10000/m"
 RATELIMIT_FEEDS = "10000/m"
