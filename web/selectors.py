@@ -7,7 +7,9 @@ Every selector here returns public data only: timeline events are filtered with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -117,6 +119,12 @@ def _windows() -> QuerySet[SigningWindow]:
     return SigningWindow.objects.select_related("bill__jurisdiction", "rule")
 
 
+def _today_by_time_zone() -> Callable[[str], dt.date]:
+    """Today in a jurisdiction's time zone, as Jurisdiction.today() gives it, worked out once per
+    zone for the rows of one list."""
+    return functools.cache(lambda zone: Jurisdiction(timezone=zone).today())
+
+
 @dataclass(frozen=True)
 class WindowCard:
     """A signing window as the dashboard lists it, ready to print in the active language: its
@@ -156,12 +164,9 @@ def _window_cards(windows: QuerySet[SigningWindow]) -> list[WindowCard]:
         ),
         f"{jurisdiction}timezone",
     ]
-    todays: dict[str, dt.date] = {}
+    today_in = _today_by_time_zone()
     cards = []
     for row in windows.values(*columns):
-        zone = row[f"{jurisdiction}timezone"]
-        if zone not in todays:
-            todays[zone] = Jurisdiction(timezone=zone).today()
         window = SigningWindow(**{name: row[name] for name in _WINDOW_CARD_FIELDS})
         bill = {name: row[f"bill__{name}"] for name in DISPLAY_TITLE_FIELDS}
         cards.append(
@@ -170,7 +175,7 @@ def _window_cards(windows: QuerySet[SigningWindow]) -> list[WindowCard]:
                 title=display_title(bill),
                 jurisdiction=localized(row, f"{jurisdiction}name"),
                 executive_title=localized(row, f"{jurisdiction}executive_title"),
-                progress=window_progress(window, today=todays[zone]),
+                progress=window_progress(window, today=today_in(row[f"{jurisdiction}timezone"])),
             )
         )
     return cards
@@ -264,20 +269,17 @@ def bill_cards(*, bills: QuerySet[Bill]) -> list[BillCard]:
     of plain values: building model instances of the bills, their jurisdictions, chambers and
     windows cost more than the rest of a list page's queries."""
     status_field = Bill._meta.get_field("status")
-    todays: dict[str, dt.date] = {}
+    today_in = _today_by_time_zone()
     cards = []
     for row in bills.values(*CARD_COLUMNS):
         progress = None
         if row["open_window__id"] is not None:
-            zone = row["jurisdiction__timezone"]
-            if zone not in todays:
-                todays[zone] = Jurisdiction(timezone=zone).today()
             window = SigningWindow(
                 id=row["open_window__id"],
                 status=SigningWindow.Status.OPEN,
                 **{name: row[f"open_window__{name}"] for name in _WINDOW_DATES},
             )
-            progress = window_progress(window, today=todays[zone])
+            progress = window_progress(window, today=today_in(row["jurisdiction__timezone"]))
         cards.append(
             BillCard(
                 slug=row["slug"],
