@@ -3,6 +3,10 @@ and Retry-After; nothing stored from a refused request."""
 
 from __future__ import annotations
 
+import time
+from types import SimpleNamespace
+
+import django_ratelimit.core
 import pytest
 from django.core.cache import cache
 
@@ -14,7 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_counters():
+def _fresh_counters(monkeypatch):
+    # The limits count in fixed windows (a minute, an hour): a test whose requests straddled a
+    # window's end would see the count start again. The clock stands still at a window's start.
+    start = int(time.time()) // 3600 * 3600 + 1
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: start))
     cache.clear()
     yield
     cache.clear()
