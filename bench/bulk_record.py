@@ -147,12 +147,24 @@ class RecordDeriver:
         return rows
 
 
+# PostgreSQL's limit of parameters in one query, which server-side binding (the settings' default)
+# enforces: an INSERT of batch_size rows binds batch_size times the model's columns.
+MAX_PARAMETERS = 65_535
+
+
+def _batch(model, batch_size: int) -> int:
+    return min(batch_size, MAX_PARAMETERS // len(model._meta.concrete_fields))
+
+
 def bulk_load(planned: Sequence[PlannedBill], *, batch_size: int = 5000) -> list[Bill]:
-    """Write the planned bills, their events (with sources), votes and derived windows."""
+    """Write the planned bills, their events (with sources), votes and derived windows, in
+    batches of at most `batch_size` rows (fewer where a batch would bind too many parameters)."""
     deriver = RecordDeriver()
     for plan in planned:
         deriver.derive(plan)
-    bills = Bill.objects.bulk_create([plan.bill for plan in planned], batch_size=batch_size)
+    bills = Bill.objects.bulk_create(
+        [plan.bill for plan in planned], batch_size=_batch(Bill, batch_size)
+    )
     events: list[Event] = []
     for plan in planned:
         for order, event in enumerate(plan.events, start=1):
@@ -171,7 +183,7 @@ def bulk_load(planned: Sequence[PlannedBill], *, batch_size: int = 5000) -> list
                     visibility=event.visibility,
                 )
             )
-    Event.objects.bulk_create(events, batch_size=batch_size)
+    Event.objects.bulk_create(events, batch_size=_batch(Event, batch_size))
     through = Event.sources.through
     planned_events = [event for plan in planned for event in plan.events]
     through.objects.bulk_create(
@@ -180,7 +192,7 @@ def bulk_load(planned: Sequence[PlannedBill], *, batch_size: int = 5000) -> list
             for row, event in zip(events, planned_events, strict=True)
             if event.source is not None
         ],
-        batch_size=batch_size,
+        batch_size=_batch(through, batch_size),
     )
     Vote.objects.bulk_create(
         [
@@ -188,7 +200,7 @@ def bulk_load(planned: Sequence[PlannedBill], *, batch_size: int = 5000) -> list
             for row, event in zip(events, planned_events, strict=True)
             if event.vote is not None
         ],
-        batch_size=batch_size,
+        batch_size=_batch(Vote, batch_size),
     )
     windows = []
     for plan in planned:
@@ -196,7 +208,7 @@ def bulk_load(planned: Sequence[PlannedBill], *, batch_size: int = 5000) -> list
         windows += deriver.windows(plan.bill, plan.derivation.cycles)
     # Closed windows first: at most one open window per bill at every statement.
     windows.sort(key=lambda window: window.status == SigningWindow.Status.OPEN)
-    SigningWindow.objects.bulk_create(windows, batch_size=batch_size)
+    SigningWindow.objects.bulk_create(windows, batch_size=_batch(SigningWindow, batch_size))
     return bills
 
 

@@ -11,11 +11,13 @@ import json
 import pytest
 from celery.signals import task_prerun
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from bills import timeline
 from bills.models import Classification
 from tests.record import INTERNAL_TEXT, UNKNOWN, kz_record
+from tests.web.conftest import make_bills
 from tracker.celery import app
 from web import data
 from web.data import FILES, SCHEDULED_KEY, data_rebuild
@@ -65,6 +67,28 @@ def test_csv_files_parse_and_hold_the_public_record():
         text = Client().get(f"/data/{name}").content.decode()
         assert INTERNAL_TEXT not in text and str(record.internal.public_id) not in text
     assert everything
+
+
+def _most_parameters_of_a_query() -> int:
+    most = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal most
+        most = max(most, len(params or ()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        data.build()
+    return most
+
+
+def test_no_query_of_the_build_binds_a_parameter_per_bill_or_event():
+    # PostgreSQL refuses more than 65,535 parameters in a query under server-side binding: a
+    # prefetch over every bill or every event would stop the rebuild once the record is that big.
+    record = kz_record()
+    few = _most_parameters_of_a_query()
+    make_bills(record, 6)
+    assert _most_parameters_of_a_query() == few
 
 
 def test_record_json_is_the_api_representation():
