@@ -9,13 +9,16 @@ page; bills, windows and sources carry no staff data.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from bills.choice_labels import choice_label
 from bills.choices import RuleTrigger as Trigger
 from bills.models import (
     Bill,
@@ -24,10 +27,11 @@ from bills.models import (
     DatePrecision,
     Event,
     Family,
-    Jurisdiction,
     SigningWindow,
     Source,
 )
+from bills.translation import display_title, localized
+from web.selectors import DISPLAY_TITLE_FIELDS, TITLE_SUFFIXES
 from web.status_map import map_codes, status_map_svg
 
 C = Classification
@@ -76,11 +80,38 @@ def family_get(*, slug: str) -> Family:
 
 
 @dataclass(frozen=True)
+class MemberBill:
+    """A member bill as the page shows it, in the active language."""
+
+    slug: str
+    title: str
+    identifier: str
+    status: str
+    status_label: str
+    introduced_on: dt.date | None
+    last_action_on: dt.date | None
+    lineage: str
+    jurisdiction_code: str
+    jurisdiction_name: str
+
+
+@dataclass(frozen=True)
+class MemberAction:
+    """One public legislative action of a member, in the active language."""
+
+    classification: str
+    label: str
+    date: dt.date | None
+    date_precision: str
+    chamber_name: str
+
+
+@dataclass(frozen=True)
 class TimelineMark:
     """One dated public legislative action on a member's row: `offset` days from the final
     approval, at `x` percent of the shared scale."""
 
-    event: Event
+    action: MemberAction
     offset: int
     x: float
     kind: str
@@ -88,14 +119,14 @@ class TimelineMark:
 
 @dataclass
 class FamilyMember:
-    bill: Bill
+    bill: MemberBill
     lineage_sources: list[Source]
     # The final approval: its day, or the bounds the record puts on it where no source dates it.
     approved_on: dt.date | None
     approved_between: tuple[dt.date, dt.date] | None
     # The day the head of state signed (or the law came into being without a signature).
     signed_on: dt.date | None
-    actions: list[Event]
+    actions: list[MemberAction]
     marks: list[TimelineMark] = field(default_factory=list)
 
     @property
@@ -128,8 +159,8 @@ class TimelineScale:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    jurisdiction: Jurisdiction
-    bills: list[Bill]
+    jurisdiction_name: str
+    bills: list[MemberBill]
     on_map: bool
 
 
@@ -152,48 +183,71 @@ class FamilyPage:
         return [m for m in self.members if m.approved_on is None]
 
 
-def _members(family: Family) -> QuerySet[Bill]:
-    return (
-        Bill.objects.filter(family=family)
-        .select_related("jurisdiction")
-        .defer("search_vector")
-        .prefetch_related(
-            "lineage_sources",
-            Prefetch(
-                "windows",
-                queryset=SigningWindow.objects.select_related("rule").order_by(
-                    "triggered_earliest", "id"
-                ),
-                to_attr="window_list",
-            ),
-            Prefetch(
-                "events",
-                queryset=Event.objects.public()
-                .legislative()
-                .select_related("chamber")
-                .order_by("order"),
-                to_attr="public_actions",
-            ),
-        )
+def _names(relation: str) -> tuple[str, ...]:
+    return tuple(f"{relation}__name{suffix}" for suffix in TITLE_SUFFIXES)
+
+
+MEMBER_COLUMNS = (
+    "id",
+    "slug",
+    "identifier",
+    "status",
+    "introduced_on",
+    "last_action_on",
+    *DISPLAY_TITLE_FIELDS,
+    *(f"lineage{suffix}" for suffix in TITLE_SUFFIXES),
+    "jurisdiction__code",
+    *_names("jurisdiction"),
+)
+WINDOW_COLUMNS = (
+    "bill_id",
+    "status",
+    "closed_on",
+    "triggered_earliest",
+    "triggered_latest",
+    "rule__trigger",
+)
+ACTION_COLUMNS = ("bill_id", "classification", "date", "date_precision", *_names("chamber"))
+
+
+def _member_bill(row: dict[str, Any]) -> MemberBill:
+    return MemberBill(
+        slug=row["slug"],
+        title=display_title(row),
+        identifier=row["identifier"],
+        status=row["status"],
+        status_label=choice_label(Bill._meta.get_field("status"), row["status"]),
+        introduced_on=row["introduced_on"],
+        last_action_on=row["last_action_on"],
+        lineage=localized(row, "lineage"),
+        jurisdiction_code=row["jurisdiction__code"],
+        jurisdiction_name=localized(row, "jurisdiction__name"),
     )
 
 
-def _approval(bill: Bill) -> tuple[dt.date | None, tuple[dt.date, dt.date] | None]:
+def _member_action(row: dict[str, Any]) -> MemberAction:
+    return MemberAction(
+        classification=row["classification"],
+        label=choice_label(Event._meta.get_field("classification"), row["classification"]),
+        date=row["date"],
+        date_precision=row["date_precision"],
+        chamber_name=localized(row, "chamber__name") if row["chamber__name"] is not None else "",
+    )
+
+
+def _approval(
+    *, status: str, windows: list[dict[str, Any]], actions: list[MemberAction]
+) -> tuple[dt.date | None, tuple[dt.date, dt.date] | None]:
     """The final approval: the trigger of the bill's first window where the rule runs from it,
     else its last dated chamber passage if its status says it was approved."""
-    windows: list[SigningWindow] = bill.window_list  # type: ignore[attr-defined]
     first = windows[0] if windows else None
-    if first is not None and first.rule.trigger == Trigger.FINAL_APPROVAL:
-        if first.triggered_earliest == first.triggered_latest:
-            return first.triggered_earliest, None
-        return None, (first.triggered_earliest, first.triggered_latest)
-    if bill.status not in APPROVED_STATUSES and first is None:
+    if first is not None and first["rule__trigger"] == Trigger.FINAL_APPROVAL:
+        if first["triggered_earliest"] == first["triggered_latest"]:
+            return first["triggered_earliest"], None
+        return None, (first["triggered_earliest"], first["triggered_latest"])
+    if status not in APPROVED_STATUSES and first is None:
         return None, None
-    passages = [
-        e
-        for e in bill.public_actions  # type: ignore[attr-defined]
-        if e.classification == C.PASSAGE and e.date is not None
-    ]
+    passages = [a for a in actions if a.classification == C.PASSAGE and a.date is not None]
     if not passages:
         return None, None
     last = passages[-1]
@@ -202,28 +256,57 @@ def _approval(bill: Bill) -> tuple[dt.date | None, tuple[dt.date, dt.date] | Non
     return None, None
 
 
-def _signature(bill: Bill) -> dt.date | None:
-    for window in bill.window_list:  # type: ignore[attr-defined]
-        if window.status in ENACTING_WINDOWS and window.closed_on is not None:
-            return window.closed_on
+def _signature(windows: list[dict[str, Any]]) -> dt.date | None:
+    for window in windows:
+        if window["status"] in ENACTING_WINDOWS and window["closed_on"] is not None:
+            return window["closed_on"]
     return None
 
 
 def family_page(*, family: Family) -> FamilyPage:
     """A family's sources and members, their aligned timelines and the map, in five queries
     (the family's sources; the bills with their jurisdictions; their lineage sources, windows
-    and public legislative actions), whatever the number of members."""
+    and public legislative actions), whatever the number of members. The members are plain
+    display data in the active language: model instances of the bills and of their dozens of
+    actions cost most of the page."""
+    in_family = {"bill__family": family}
+    windows: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in (
+        SigningWindow.objects.filter(**in_family)
+        .order_by("triggered_earliest", "id")
+        .values(*WINDOW_COLUMNS)
+    ):
+        windows[row["bill_id"]].append(row)
+    actions: dict[int, list[MemberAction]] = defaultdict(list)
+    for row in (
+        Event.objects.public()
+        .legislative()
+        .filter(**in_family)
+        .order_by("order")
+        .values(*ACTION_COLUMNS)
+    ):
+        actions[row["bill_id"]].append(_member_action(row))
+    lineage_sources: dict[int, list[Source]] = defaultdict(list)
+    for link in (
+        Bill.lineage_sources.through.objects.filter(**in_family)
+        .select_related("source")
+        .order_by("-source__published_on", "source__publisher")  # as Source's own ordering
+    ):
+        lineage_sources[link.bill_id].append(link.source)
     members = []
-    for bill in _members(family):
-        approved_on, approved_between = _approval(bill)
+    for row in Bill.objects.filter(family=family).values(*MEMBER_COLUMNS):
+        pk = row["id"]
+        approved_on, approved_between = _approval(
+            status=row["status"], windows=windows[pk], actions=actions[pk]
+        )
         members.append(
             FamilyMember(
-                bill=bill,
-                lineage_sources=list(bill.lineage_sources.all()),
+                bill=_member_bill(row),
+                lineage_sources=lineage_sources[pk],
                 approved_on=approved_on,
                 approved_between=approved_between,
-                signed_on=_signature(bill),
-                actions=list(bill.public_actions),  # type: ignore[attr-defined]
+                signed_on=_signature(windows[pk]),
+                actions=actions[pk],
             )
         )
     far = dt.date.max
@@ -247,14 +330,14 @@ def family_page(*, family: Family) -> FamilyPage:
 
 def _align(members: list[FamilyMember]) -> TimelineScale | None:
     """Place each member's day-precision actions on one scale, day 0 its final approval."""
-    offsets: dict[int, list[tuple[Event, int]]] = {}
+    offsets: dict[int, list[tuple[MemberAction, int]]] = {}
     for index, member in enumerate(members):
         if member.approved_on is None:
             continue
         offsets[index] = [
-            (e, (e.date - member.approved_on).days)
-            for e in member.actions
-            if e.date is not None and e.date_precision == DatePrecision.DAY
+            (a, (a.date - member.approved_on).days)
+            for a in member.actions
+            if a.date is not None and a.date_precision == DatePrecision.DAY
         ]
     if not offsets:
         return None
@@ -266,30 +349,32 @@ def _align(members: list[FamilyMember]) -> TimelineScale | None:
     for index, row in offsets.items():
         members[index].marks = [
             TimelineMark(
-                event=e, offset=offset, x=scale.x(offset), kind=mark_kind(e.classification)
+                action=a, offset=offset, x=scale.x(offset), kind=mark_kind(a.classification)
             )
-            for e, offset in row
+            for a, offset in row
         ]
     return scale
 
 
-def _by_jurisdiction(members: list[FamilyMember]) -> dict[str, list[Bill]]:
-    grouped: dict[str, list[Bill]] = {}
+def _by_jurisdiction(members: list[FamilyMember]) -> dict[str, list[MemberBill]]:
+    grouped: dict[str, list[MemberBill]] = {}
     for member in members:
-        grouped.setdefault(member.bill.jurisdiction.code, []).append(member.bill)
+        grouped.setdefault(member.bill.jurisdiction_code, []).append(member.bill)
     return grouped
 
 
 def _legend(members: list[FamilyMember]) -> list[LegendEntry]:
     drawable = map_codes()
     entries = [
-        LegendEntry(jurisdiction=bills[0].jurisdiction, bills=bills, on_map=code in drawable)
+        LegendEntry(
+            jurisdiction_name=bills[0].jurisdiction_name, bills=bills, on_map=code in drawable
+        )
         for code, bills in _by_jurisdiction(members).items()
     ]
-    return sorted(entries, key=lambda e: e.jurisdiction.localized("name"))
+    return sorted(entries, key=lambda e: e.jurisdiction_name)
 
 
-def _latest(bills: list[Bill]) -> Bill:
+def _latest(bills: list[MemberBill]) -> MemberBill:
     """The bill that shows a country's colour where it has several: the one that acted last."""
     return max(
         bills, key=lambda b: (b.last_action_on or dt.date.min, b.introduced_on or dt.date.min)
@@ -307,8 +392,8 @@ def _map(family: Family, members: list[FamilyMember]) -> SafeString | None:
             continue
         statuses[code] = _latest(bills).status
         labels[code] = _("%(jurisdiction)s: %(statuses)s") % {
-            "jurisdiction": bills[0].jurisdiction.localized("name"),
-            "statuses": "; ".join(str(b.get_status_display()) for b in bills),
+            "jurisdiction": bills[0].jurisdiction_name,
+            "statuses": "; ".join(b.status_label for b in bills),
         }
     if not statuses:
         return None

@@ -6,6 +6,7 @@ the view shows the form's errors on the page (never a 500).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,7 +26,8 @@ from bills.models import (
     SigningWindow,
     Subject,
 )
-from web.selectors import bill_filter_closing_within, bill_search
+from bills.translation import localized
+from web.selectors import TITLE_SUFFIXES, bill_filter_closing_within, bill_search
 
 # One renderer, so its Jinja2 environment is built once per process, not per form.
 FILTER_RENDERER = renderers.Jinja2()
@@ -40,41 +42,63 @@ class FilterForm(forms.Form):
 
 
 class Select(forms.Select):
-    """A select whose options are written inline (web/jinja2/web/widgets/select.html)."""
+    """A select whose options are written inline (web/jinja2/web/widgets/select.html), each a
+    (value, label, selected) triple. Django's builds a dict of a dozen keys with its own attrs
+    for every option, and includes a template per option: on the bill list, whose selects hold
+    a hundred options between them, that was a third of the page."""
 
     template_name = "web/widgets/select.html"
 
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = forms.Widget.get_context(self, name, value, attrs)
+        wanted = set(self.format_value(value))
+        options = []
+        chosen = False
+        for option_value, label in self.choices:
+            text = "" if option_value is None else str(option_value)
+            # As Django's: only the first option with the value is selected.
+            selected = not chosen and text in wanted
+            chosen = chosen or selected
+            options.append((text, label, selected))
+        context["widget"]["options"] = options
+        return context
+
 
 class ListedChoiceIterator(ModelChoiceIterator):
-    """The options of a select of a few dozen rows, read in one round trip. Django's iterator
-    streams them, which on PostgreSQL is a server-side cursor: three round trips per select."""
+    """The options of a select of a few dozen rows, as (value, label) read in one round trip
+    as plain rows. Django's iterator streams model instances, which on PostgreSQL is a
+    server-side cursor (three round trips per select), and builds a model for every option."""
+
+    field: ListedChoiceField
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in list(self.queryset):
-            yield self.choice(obj)
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        key = field.to_field_name or "pk"
+        for row in self.queryset.values(key, *field.label_columns):
+            yield (str(row[key]), field.label_from_row(row))
 
 
 class ListedChoiceField(forms.ModelChoiceField):
     iterator = ListedChoiceIterator
     widget = Select
+    # The columns label_from_row reads.
+    label_columns: tuple[str, ...] = tuple(f"name{suffix}" for suffix in TITLE_SUFFIXES)
 
-
-class LocalizedChoiceField(ListedChoiceField):
-    """Shows the object's name in the active language."""
-
-    def label_from_instance(self, obj) -> str:
-        return obj.localized("name")
-
-
-class LocalizedModelChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = LocalizedChoiceField
+    def label_from_row(self, row: dict[str, Any]) -> str:
+        return localized(row, "name")
 
 
 class ChamberChoiceField(ListedChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.localized('name')} ({obj.jurisdiction.code})"
+    label_columns = (*ListedChoiceField.label_columns, "jurisdiction__code")
+
+    def label_from_row(self, row: dict[str, Any]) -> str:
+        return f"{localized(row, 'name')} ({row['jurisdiction__code']})"
+
+
+class LocalizedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedChoiceField
 
 
 class ChamberFilter(django_filters.ModelChoiceFilter):
@@ -103,7 +127,7 @@ class DashboardFilter(FilterForm):
     """The dashboard's one filter, a family (by slug): an unknown one is reported on the page and
     the dashboard shows every bill, as the bill list does with its filters."""
 
-    family = LocalizedChoiceField(
+    family = ListedChoiceField(
         label=_("Bill family"),
         queryset=Family.objects.all(),
         to_field_name="slug",
@@ -119,7 +143,48 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class BillFilter(django_filters.FilterSet):
+class _ShallowFilters(dict):
+    """A filter set's filters, which each instance copies: each filter shallowly, with its own
+    `extra` (ModelChoiceFilter writes its queryset there)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, django_filters.Filter]:
+        copies = {}
+        for name, original in self.items():
+            copied = copy.copy(original)
+            copied.extra = dict(original.extra)
+            if original.method is not None:
+                # The FilterMethod it holds calls the filter it was made for: make the copy's.
+                copied.method = original.method
+            copies[name] = copied
+        return copies
+
+
+class _FreshFields(dict):
+    """The fields of a form class built for one request, which its one instance may use as
+    they are."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
+class FreshFilterSet(django_filters.FilterSet):
+    """A FilterSet without its two deep copies per request. django-filter deep-copies every
+    filter for each instance, and with them the querysets they hold; Django then deep-copies
+    the fields of the form class that django-filter has just built for this instance alone.
+    On the bill list the two were a tenth of the page. Nothing per request is written on a
+    filter but its parent, its model, its field and its `extra`, all the copy's own."""
+
+    @classmethod
+    def get_filters(cls) -> dict[str, django_filters.Filter]:
+        return _ShallowFilters(super().get_filters())
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = super().get_form_class()
+        form_class.base_fields = _FreshFields(form_class.base_fields)
+        return form_class
+
+
+class BillFilter(FreshFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200, strip=True)
     jurisdiction = LocalizedModelChoiceFilter(
         label=_("Jurisdiction"),

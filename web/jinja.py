@@ -49,6 +49,27 @@ def _date(value: Any, arg: str | None, language: str | None) -> str:
     return defaultfilters.date(value, arg)
 
 
+def gettext(message: str) -> str:
+    """Django's gettext, kept per message and language: a page asks for a hundred or more
+    translations (a family page two hundred), and each went through Django's lookup of the
+    active catalogue and its fallbacks. The catalogues do not change while a process runs."""
+    return _gettext(message, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _gettext(message: str, language: str | None) -> str:
+    return translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    return _ngettext(singular, plural, number, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _ngettext(singular: str, plural: str, number: int, language: str | None) -> str:
+    return translation.ngettext(singular, plural, number)
+
+
 def languages() -> list[dict[str, Any]]:
     """The site's languages, each as get_language_info() describes it (for the switcher)."""
     return [translation.get_language_info(code) for code, _name in settings.LANGUAGES]
@@ -62,9 +83,7 @@ def environment(**options: Any) -> Environment:
         extensions=["jinja2.ext.i18n"], autoescape=True, keep_trailing_newline=True, **options
     )
     # newstyle: `_("… %(name)s", name=x)` and {% trans %} escape their variables, as Django does.
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        translation.gettext, translation.ngettext, newstyle=True
-    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         url=paths.path,
         static=static,

@@ -120,6 +120,27 @@ def test_list_filters_by_status_and_jurisdiction(client, kz_open):
     assert "1 bill" in body
 
 
+def test_the_filter_form_shows_the_chosen_values_in_the_active_language(client, kz_open):
+    body = client.get(
+        f"/ru/bills/?jurisdiction=KZ&chamber={kz_open.lower.pk}&status=awaiting-signature"
+    ).content.decode()
+    assert re.search(r'<option value="KZ" selected>[^<]+</option>', body)
+    assert f'<option value="{kz_open.lower.pk}" selected>Мажилис (KZ)</option>' in body
+    assert '<option value="awaiting-signature" selected>' in body
+    assert re.search(r'<option value="" selected>[^<]+</option>', body)  # no subject chosen
+    assert body.count(" selected>") == 5  # the family's empty option too; the sort has no ""
+
+
+def test_each_filter_set_filters_with_its_own_copies(kz_open):
+    BillFactory(jurisdiction=kz_open.jurisdiction, title="Water management reform")
+    first, second = BillFilter({"q": "propaganda"}), BillFilter({"q": "water"})
+    assert first.filters["q"] is not second.filters["q"]
+    assert first.filters["q"].parent is first and second.filters["q"].parent is second
+    assert first.filters["jurisdiction"].extra is not BillFilter.base_filters["jurisdiction"].extra
+    assert [b.slug for b in first.qs] == [kz_open.bill.slug]
+    assert [b.title for b in second.qs] == ["Water management reform"]
+
+
 def test_list_free_text_search(client, kz_open):
     BillFactory(jurisdiction=kz_open.jurisdiction, title="Water management reform")
     body = text(client.get("/bills/?q=propaganda"))
