@@ -39,6 +39,14 @@ class TextSummaryAtom(Atom1Feed):
     Django's Atom1Feed declares them type="html", so a reader would parse "<" in a description
     as markup."""
 
+    # An empty feed's <updated> (RFC 4287 §4.2.15 requires one): Django's is the moment it is
+    # asked for, so its body, and with it its ETag, changed every second and a reader polling
+    # it never got a 304. The epoch: nothing was ever published in it.
+    NOTHING_PUBLISHED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+    def latest_post_date(self) -> dt.datetime:
+        return super().latest_post_date() if self.items else self.NOTHING_PUBLISHED
+
     def add_item_elements(self, handler, item) -> None:
         summary = item["description"]
         super().add_item_elements(handler, {**item, "description": None})

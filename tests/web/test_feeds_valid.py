@@ -172,6 +172,19 @@ def test_repeated_request_gets_304(client, kz_open, url):
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
 
 
+def test_an_empty_feed_is_the_same_until_something_is_published_in_it(client, kz_open):
+    JurisdictionFactory(code="AM", name="Armenia")
+    first = _get(client, "/feeds/AM/changes.atom")
+    assert "<entry>" not in first.content.decode()
+    # Its <updated> is a fixed instant, not the moment it was asked for: a reader polling it
+    # gets 304s (the ETag is the body's), and no Last-Modified claims a change.
+    [updated] = ET.fromstring(first.content).findall(f"{ATOM}updated")  # noqa: S314 (our own response)
+    assert updated.text == "1970-01-01T00:00:00+00:00"
+    assert "Last-Modified" not in first
+    again = client.get("/feeds/AM/changes.atom", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
 def test_an_internal_note_changes_no_feed_etag(client, kz_open):
     urls = [f"/bills/{BILL}/changes.atom", f"/bills/{BILL}/deadlines.ics"]
     etags = {url: _get(client, url)["ETag"] for url in urls}
