@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.middleware import locale
 from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -69,3 +70,17 @@ class BrowserLanguageRedirectMiddleware:
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
             return response
         return self.get_response(request)
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, except that a view served in its URL's language (`language_from_url`) gets no
+    `Vary: Accept-Language`: Django adds it to every English (unprefixed) URL, but such a view
+    answers the same whatever the browser asks, and a shared cache would keep a copy of it for
+    each Accept-Language header it sees."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase):
+        match = getattr(request, "resolver_match", None)
+        if match is not None and getattr(match.func, "language_from_url", False):
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)

@@ -105,6 +105,17 @@ def test_no_cookie_and_no_vary_on_cookie(client, kz_open):
     assert '<html lang="en">' in client.get(EMBED).content.decode()
 
 
+def test_the_card_and_badge_vary_on_nothing_the_browser_sends(client, kz_open):
+    # A shared cache may keep one copy per URL: the language is the URL's.
+    for prefix in PREFIXES:
+        for url in (prefix + EMBED, prefix + BADGE):
+            response = client.get(url, headers={"accept-language": "kk"})
+            assert "Accept-Language" not in response.get("Vary", ""), url
+            assert response["Content-Language"] == (prefix.strip("/") or "en"), url
+    # Every other English page depends on it (a Russian browser is sent to /ru/).
+    assert "Accept-Language" in client.get(f"/bills/{SLUG}/")["Vary"]
+
+
 def test_the_card_has_no_script_form_or_inline_style(client, kz_open):
     body = client.get(EMBED).content.decode()
     for absent in ("<script", "<form", "<style", "csrfmiddlewaretoken", "<iframe"):

@@ -93,7 +93,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, without Vary: Accept-Language on the embeds (web.middleware.language_from_url).
+    "web.middleware.LocaleMiddleware",
     # Russian/Kazakh browsers (Accept-Language or the language cookie) go to /ru/, /kk/ pages.
     "web.middleware.BrowserLanguageRedirectMiddleware",
     "django.middleware.common.CommonMiddleware",
