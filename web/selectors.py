@@ -385,7 +385,10 @@ def _board_cells_postgresql(*, per_cell: int, family: Family | None) -> BoardCel
     """The count of each (jurisdiction, stage) cell and its latest bills, in one query: a GROUP
     BY over the board index, and for each cell a LATERAL scan of that index for its first
     `per_cell` rows. The ORM cannot write LATERAL; as three ORM queries this was half the
-    dashboard's time."""
+    dashboard's time. Grouped by status first, the order of bill_status_jurisdiction_idx: the
+    counts are then taken as the index is read, where grouped the other way PostgreSQL hashed
+    every row (the query took 3.2 ms on 10k bills instead of 2.3, and 26 on 100k instead of 17).
+    """
     table = Bill._meta.db_table
     wanted = {"jurisdiction_id", "status", "slug", *DISPLAY_TITLE_FIELDS}
     # In the model's order, as Model.from_db takes them.
@@ -396,7 +399,7 @@ def _board_cells_postgresql(*, per_cell: int, family: Family | None) -> BoardCel
         SELECT cell.n, {", ".join(f"latest.{c}" for c in columns)}
         FROM (
             SELECT jurisdiction_id, status, COUNT(*) AS n FROM {table} {scope}
-            GROUP BY jurisdiction_id, status
+            GROUP BY status, jurisdiction_id
         ) AS cell
         CROSS JOIN LATERAL (
             SELECT {", ".join(columns)}, updated_at, id FROM {table}
