@@ -203,21 +203,51 @@ def window_list_recent(
     return _window_cards(windows.order_by("-closes_latest", "-id")[:limit])
 
 
+def _open_windows() -> Prefetch:
+    """The open window of each bill, into `bill.open_windows` (a list of at most one)."""
+    return Prefetch(
+        "windows",
+        queryset=SigningWindow.objects.filter(status=SigningWindow.Status.OPEN).select_related(
+            "rule"
+        ),
+        to_attr="open_windows",
+    )
+
+
 def bill_list_base() -> QuerySet[Bill]:
-    """The bills the API lists, with jurisdiction, originating chamber and the open window,
-    prefetched into `bill.open_windows` (a list of at most one)."""
+    """A bill as the API gives it alone: with jurisdiction, originating chamber, family and
+    the open window (`bill.open_windows`)."""
     return (
-        Bill.objects.select_related("jurisdiction", "originating_chamber")
+        Bill.objects.select_related("jurisdiction", "originating_chamber", "family")
         .defer("search_vector")
-        .prefetch_related(
-            Prefetch(
-                "windows",
-                queryset=SigningWindow.objects.filter(
-                    status=SigningWindow.Status.OPEN
-                ).select_related("rule"),
-                to_attr="open_windows",
-            )
-        )
+        .prefetch_related(_open_windows())
+    )
+
+
+# What the API's list shows of a bill (web.api.serializers.BillSerializer).
+API_LIST_COLUMNS = (
+    "slug",
+    "identifier",
+    "status",
+    "introduced_on",
+    "last_action_on",
+    "updated_at",
+    *DISPLAY_TITLE_FIELDS,
+    "jurisdiction",
+    "jurisdiction__code",
+    "family",
+    "family__slug",
+)
+
+
+def bill_list_for_api() -> QuerySet[Bill]:
+    """The bills the API lists: only the columns the list shows, with the jurisdiction's code,
+    the family's slug and the open window (`bill.open_windows`). Bills, jurisdictions, chambers
+    and families loaded whole were a quarter of the list's time."""
+    return (
+        Bill.objects.select_related("jurisdiction", "family")
+        .only(*API_LIST_COLUMNS)
+        .prefetch_related(_open_windows())
     )
 
 

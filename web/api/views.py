@@ -35,7 +35,7 @@ from web.api.changes import MAX_CHANGES, bill_changes
 from web.conditional import conditional_response
 from web.filters import BillFilter
 from web.page_cache import CacheUnavailable, answer_get, answer_key, answer_set
-from web.selectors import bill_detail, bill_list_base, bill_modified_at
+from web.selectors import bill_detail, bill_list_base, bill_list_for_api, bill_modified_at
 
 
 class KeptAnswer(HttpResponse):
@@ -169,7 +169,7 @@ class BillViewSet(Conditional, viewsets.ReadOnlyModelViewSet):
         return self.kept(request, lambda: super(BillViewSet, self).list(request, *args, **kwargs))
 
     def get_queryset(self):
-        return bill_list_base().select_related("family")
+        return bill_list_for_api() if self.action == "list" else bill_list_base()
 
     def get_serializer_class(self):
         return s.BillDetailSerializer if self.action == "retrieve" else s.BillSerializer
