@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from bills.models import (
     Source,
 )
 from bills.translation import display_title, localized
-from web.selectors import DISPLAY_TITLE_FIELDS, TITLE_SUFFIXES
+from web.selectors import DISPLAY_TITLE_FIELDS, translated_columns
 from web.status_map import map_codes, status_map_svg
 
 C = Classification
@@ -183,10 +183,6 @@ class FamilyPage:
         return [m for m in self.members if m.approved_on is None]
 
 
-def _names(relation: str) -> tuple[str, ...]:
-    return tuple(f"{relation}__name{suffix}" for suffix in TITLE_SUFFIXES)
-
-
 MEMBER_COLUMNS = (
     "id",
     "slug",
@@ -195,9 +191,8 @@ MEMBER_COLUMNS = (
     "introduced_on",
     "last_action_on",
     *DISPLAY_TITLE_FIELDS,
-    *(f"lineage{suffix}" for suffix in TITLE_SUFFIXES),
+    *translated_columns("lineage", "jurisdiction__name"),
     "jurisdiction__code",
-    *_names("jurisdiction"),
 )
 WINDOW_COLUMNS = (
     "bill_id",
@@ -207,7 +202,13 @@ WINDOW_COLUMNS = (
     "triggered_latest",
     "rule__trigger",
 )
-ACTION_COLUMNS = ("bill_id", "classification", "date", "date_precision", *_names("chamber"))
+ACTION_COLUMNS = (
+    "bill_id",
+    "classification",
+    "date",
+    "date_precision",
+    *translated_columns("chamber__name"),
+)
 
 
 def _member_bill(row: dict[str, Any]) -> MemberBill:
@@ -269,10 +270,9 @@ def family_page(*, family: Family) -> FamilyPage:
     and public legislative actions), whatever the number of members. The members are plain
     display data in the active language: model instances of the bills and of their dozens of
     actions cost most of the page."""
-    in_family = {"bill__family": family}
     windows: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in (
-        SigningWindow.objects.filter(**in_family)
+        SigningWindow.objects.filter(bill__family=family)
         .order_by("triggered_earliest", "id")
         .values(*WINDOW_COLUMNS)
     ):
@@ -281,18 +281,17 @@ def family_page(*, family: Family) -> FamilyPage:
     for row in (
         Event.objects.public()
         .legislative()
-        .filter(**in_family)
+        .filter(bill__family=family)
         .order_by("order")
         .values(*ACTION_COLUMNS)
     ):
         actions[row["bill_id"]].append(_member_action(row))
     lineage_sources: dict[int, list[Source]] = defaultdict(list)
-    for link in (
-        Bill.lineage_sources.through.objects.filter(**in_family)
-        .select_related("source")
-        .order_by("-source__published_on", "source__publisher")  # as Source's own ordering
+    # One row per (source, member): in Source's own order.
+    for source in Source.objects.filter(lineage_of__family=family).annotate(
+        member_id=F("lineage_of")
     ):
-        lineage_sources[link.bill_id].append(link.source)
+        lineage_sources[source.member_id].append(source)
     members = []
     for row in Bill.objects.filter(family=family).values(*MEMBER_COLUMNS):
         pk = row["id"]

@@ -27,7 +27,7 @@ from bills.models import (
     Subject,
 )
 from bills.translation import localized
-from web.selectors import TITLE_SUFFIXES, bill_filter_closing_within, bill_search
+from web.selectors import bill_filter_closing_within, bill_search, translated_columns
 
 # One renderer, so its Jinja2 environment is built once per process, not per form.
 FILTER_RENDERER = renderers.Jinja2()
@@ -84,7 +84,7 @@ class ListedChoiceField(forms.ModelChoiceField):
     iterator = ListedChoiceIterator
     widget = Select
     # The columns label_from_row reads.
-    label_columns: tuple[str, ...] = tuple(f"name{suffix}" for suffix in TITLE_SUFFIXES)
+    label_columns: tuple[str, ...] = translated_columns("name")
 
     def label_from_row(self, row: dict[str, Any]) -> str:
         return localized(row, "name")

@@ -54,10 +54,16 @@ BOARD_BILLS_PER_CELL = 3
 BOARD_TITLE_CHARS = 80
 # The columns of a translated field (title, name): English, then each translation.
 TITLE_SUFFIXES = ("", *LANGUAGE_SUFFIXES.values())
+
+
+def translated_columns(*fields: str) -> tuple[str, ...]:
+    """The columns of each of `fields` in every language ("jurisdiction__name",
+    "jurisdiction__name_ru", …), as localized() reads them from a values() row."""
+    return tuple(f"{field}{suffix}" for field in fields for suffix in TITLE_SUFFIXES)
+
+
 # The columns a display title comes from (Bill.display_title).
-DISPLAY_TITLE_FIELDS = tuple(
-    f"{name}{suffix}" for name in ("title", "short_title") for suffix in TITLE_SUFFIXES
-)
+DISPLAY_TITLE_FIELDS = translated_columns("title", "short_title")
 FEED_ITEMS = 50
 
 # The order of a bill's life, for the dashboard board (columns) and the status filter.
@@ -157,11 +163,7 @@ def _window_cards(windows: QuerySet[SigningWindow]) -> list[WindowCard]:
         *_WINDOW_CARD_FIELDS,
         "bill__slug",
         *(f"bill__{name}" for name in DISPLAY_TITLE_FIELDS),
-        *(
-            f"{jurisdiction}{name}{suffix}"
-            for name in ("name", "executive_title")
-            for suffix in TITLE_SUFFIXES
-        ),
+        *translated_columns(f"{jurisdiction}name", f"{jurisdiction}executive_title"),
         f"{jurisdiction}timezone",
     ]
     today_in = _today_by_time_zone()
@@ -273,11 +275,7 @@ CARD_COLUMNS = (
     "identifier",
     "last_action_on",
     *DISPLAY_TITLE_FIELDS,
-    *(
-        f"{relation}__name{suffix}"
-        for relation in ("jurisdiction", "originating_chamber")
-        for suffix in TITLE_SUFFIXES
-    ),
+    *translated_columns("jurisdiction__name", "originating_chamber__name"),
     "jurisdiction__timezone",
     "open_window__id",
     *(f"open_window__{name}" for name in _WINDOW_DATES),
