@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import threading
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from celery import current_app
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from bills.models import (
@@ -38,7 +38,7 @@ from bills.models import (
 from web import record_signals
 from web.api import serializers
 from web.models import DataFile
-from web.selectors import bill_detail
+from web.selectors import bill_detail, sources_by_owner
 
 REBUILD_TASK = "web.tasks.data_rebuild"
 # Set while a rebuild is queued and not yet started: a burst of edits queues one rebuild. It
@@ -162,27 +162,18 @@ def _texts(obj: object, field: str) -> list[str]:
     return [getattr(obj, field + suffix) for suffix in LANGS]
 
 
-def _sources_by_owner(relation, **owners: object) -> dict[int, list[Source]]:
-    """Each owner's sources (a bill's, an event's: `relation` is Bill.sources, Event.sources),
-    read from the many-to-many table in one query, of the owners `owners` selects. Not a
-    prefetch, which binds every owner's id: under server-side binding (tracker.settings.base)
-    PostgreSQL refuses a query of more than 65,535 parameters, and a record of that many public
-    events would make one."""
-    owner = relation.field.m2m_field_name()
-    found: dict[int, list[Source]] = defaultdict(list)
-    for link in relation.through.objects.filter(**owners).select_related("source"):
-        found[getattr(link, f"{owner}_id")].append(link.source)
-    return found
-
-
 def build() -> dict[str, bytes]:
     """Every file's content, from the public record as it stands."""
     bills = list(Bill.objects.select_related("jurisdiction").order_by("slug"))
     events = list(
         Event.objects.public().select_related("bill", "chamber").order_by("bill__slug", "order")
     )
-    bill_sources = _sources_by_owner(Bill.sources)
-    event_sources = _sources_by_owner(Event.sources, event__visibility=Visibility.PUBLIC)
+    bill_sources = sources_by_owner(
+        Source.objects.filter(bills__isnull=False).annotate(owner_id=F("bills"))
+    )
+    event_sources = sources_by_owner(
+        Source.objects.filter(events__visibility=Visibility.PUBLIC).annotate(owner_id=F("events"))
+    )
     votes = list(
         Vote.objects.filter(action__visibility=Visibility.PUBLIC)
         .select_related("action__bill")

@@ -31,7 +31,7 @@ from bills.models import (
     Source,
 )
 from bills.translation import display_title, localized
-from web.selectors import DISPLAY_TITLE_FIELDS, translated_columns
+from web.selectors import DISPLAY_TITLE_FIELDS, sources_by_owner, translated_columns
 from web.status_map import map_codes, status_map_svg
 
 C = Classification
@@ -286,12 +286,9 @@ def family_page(*, family: Family) -> FamilyPage:
         .values(*ACTION_COLUMNS)
     ):
         actions[row["bill_id"]].append(_member_action(row))
-    lineage_sources: dict[int, list[Source]] = defaultdict(list)
-    # One row per (source, member): in Source's own order.
-    for source in Source.objects.filter(lineage_of__family=family).annotate(
-        member_id=F("lineage_of")
-    ):
-        lineage_sources[source.member_id].append(source)
+    lineage_sources = sources_by_owner(
+        Source.objects.filter(lineage_of__family=family).annotate(owner_id=F("lineage_of"))
+    )
     members = []
     for row in Bill.objects.filter(family=family).values(*MEMBER_COLUMNS):
         pk = row["id"]
