@@ -7,12 +7,15 @@ the view shows the form's errors on the page (never a 500).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from typing import Any
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from operator import itemgetter
+from typing import Any, cast
 
 import django_filters
 from django import forms
-from django.db.models import F, Min, Q, QuerySet
+from django.db.models import CharField, F, Min, Q, QuerySet, Value, Window
+from django.db.models.functions import Cast, RowNumber
 from django.forms import renderers
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -36,9 +39,21 @@ FILTER_RENDERER = renderers.Jinja2()
 class FilterForm(forms.Form):
     """The public filter forms, their widgets rendered by Jinja2 from the templates Django ships
     for it. With Django's engine, where each option of a select is an include, the bill list's
-    twelve widgets were a third of the page's cost."""
+    twelve widgets were a third of the page's cost. The options of its selects over reference
+    tables are read together (ListedOptions)."""
 
     default_renderer = FILTER_RENDERER
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        listed = {
+            name: field
+            for name, field in self.fields.items()
+            if isinstance(field, ListedChoiceField)
+        }
+        options = ListedOptions(listed)
+        for field in listed.values():
+            field.options = options
 
 
 class Select(forms.Select):
@@ -65,9 +80,9 @@ class Select(forms.Select):
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
-    """The options of a select of a few dozen rows, as (value, label) read in one round trip
-    as plain rows. Django's iterator streams model instances, which on PostgreSQL is a
-    server-side cursor (three round trips per select), and builds a model for every option."""
+    """The options of a select of a few dozen rows, as (value, label) from plain rows. Django's
+    iterator streams model instances, which on PostgreSQL is a server-side cursor (three round
+    trips per select), and builds a model for every option."""
 
     field: ListedChoiceField
 
@@ -75,9 +90,21 @@ class ListedChoiceIterator(ModelChoiceIterator):
         field = self.field
         if field.empty_label is not None:
             yield ("", field.empty_label)
-        key = field.to_field_name or "pk"
-        for row in self.queryset.values(key, *field.label_columns):
-            yield (str(row[key]), field.label_from_row(row))
+        for row in self._rows():
+            yield (row["key"], field.label_from_row(row))
+
+    def __len__(self) -> int:
+        # Django's counts the queryset in a query of its own.
+        return len(self._rows()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self._rows())
+
+    def _rows(self) -> list[dict[str, Any]]:
+        field = self.field
+        if field.options is not None:
+            return field.options.rows(field)
+        return list(self.queryset.values(*field.label_columns, key=_option_key(field)))
 
 
 class ListedChoiceField(forms.ModelChoiceField):
@@ -85,6 +112,8 @@ class ListedChoiceField(forms.ModelChoiceField):
     widget = Select
     # The columns label_from_row reads.
     label_columns: tuple[str, ...] = translated_columns("name")
+    # Set by FilterForm: the options of all the form's listed selects.
+    options: ListedOptions | None = None
 
     def label_from_row(self, row: dict[str, Any]) -> str:
         return localized(row, "name")
@@ -95,6 +124,67 @@ class ChamberChoiceField(ListedChoiceField):
 
     def label_from_row(self, row: dict[str, Any]) -> str:
         return f"{localized(row, 'name')} ({row['jurisdiction__code']})"
+
+
+def _option_key(field: ListedChoiceField) -> Cast:
+    # As text: the arms of a UNION give one type per column (a code, a slug, an id).
+    return Cast(field.to_field_name or "pk", output_field=CharField())
+
+
+class ListedOptions:
+    """The options of a form's listed selects, read for all of them in one query when the first
+    is rendered: a UNION ALL of one arm per select, each numbering its rows in its queryset's
+    own order. The bill list's four reference tables (jurisdictions, chambers, subjects and
+    families) were four of its six queries, and each cost twice its round trip in the ORM."""
+
+    def __init__(self, fields: Mapping[str, ListedChoiceField]) -> None:
+        self.fields = list(fields.values())
+        self._rows: dict[int, list[dict[str, Any]]] | None = None
+
+    def rows(self, field: ListedChoiceField) -> list[dict[str, Any]]:
+        """`field`'s options in its queryset's order, as `values(*label_columns, key=…)` gives
+        them: the columns its label reads, and its key as text."""
+        if self._rows is None:
+            self._rows = self._read()
+        return self._rows[self.fields.index(field)]
+
+    def _read(self) -> dict[int, list[dict[str, Any]]]:
+        # Every arm selects the same columns in the same order (a UNION pairs them by place):
+        # the label columns of all the selects as label_0, label_1…, NULL where an arm's select
+        # does not read one.
+        columns = list(dict.fromkeys(c for f in self.fields for c in f.label_columns))
+        nothing = Value(None, output_field=CharField())
+        arms = []
+        for index, field in enumerate(self.fields):
+            queryset = cast("QuerySet[Any]", field.queryset)  # a listed select always has one
+            ordering: list[Any] = [
+                *(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
+            ]
+            labels = {
+                f"label_{i}": F(c) if c in field.label_columns else nothing
+                for i, c in enumerate(columns)
+            }
+            arms.append(
+                queryset.order_by().values(
+                    arm=Value(index),
+                    position=Window(RowNumber(), order_by=ordering),
+                    key=_option_key(field),
+                    **labels,
+                )
+            )
+        if not arms:
+            return {}
+        read = arms[0].union(*arms[1:], all=True) if len(arms) > 1 else arms[0]
+        by_field: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in sorted(read, key=itemgetter("arm", "position")):
+            field = self.fields[row["arm"]]
+            by_field[row["arm"]].append(
+                {
+                    "key": row["key"],
+                    **{c: row[f"label_{columns.index(c)}"] for c in field.label_columns},
+                }
+            )
+        return by_field
 
 
 class LocalizedModelChoiceFilter(django_filters.ModelChoiceFilter):

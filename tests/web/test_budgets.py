@@ -93,6 +93,26 @@ def test_the_card_and_badge_make_few_queries_and_weigh_little(
     assert css and Path(css).stat().st_size < 4 * 1024
 
 
+# The bill list: its count, its page of bills and the options of its selects over reference
+# tables (jurisdictions, chambers, subjects, families), read together (web.filters.ListedOptions);
+# and a query for each reference chosen in the filters (the form looks the jurisdiction up).
+LIST_BUDGETS = {
+    "/bills/": 3,
+    "/ru/bills/?q=bill&status=awaiting-signature&jurisdiction=KZ": 4,
+}
+
+
+def test_the_bill_list_reads_its_selects_options_in_one_query(
+    client, kz_open, django_assert_num_queries
+):
+    make_bills(kz_open, BILLS - 1)
+    for url, queries in LIST_BUDGETS.items():
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.content.decode().count("<option") > 10, url
+
+
 FAMILY_PAGES = [
     "/families/",
     "/families/lgbt-propaganda/",

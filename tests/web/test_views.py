@@ -9,7 +9,15 @@ import pytest
 from django.utils import timezone
 
 from bills import timeline
-from bills.models import BillStatus, Classification, SigningWindow
+from bills.models import (
+    Bill,
+    BillStatus,
+    Chamber,
+    Classification,
+    Jurisdiction,
+    SigningWindow,
+    Subject,
+)
 from tests.bills.factories import BillFactory
 from tests.record import act, bill_at, kz_record
 from tests.web.conftest import INTERNAL_TEXT, make_bills
@@ -129,6 +137,30 @@ def test_the_filter_form_shows_the_chosen_values_in_the_active_language(client, 
     assert '<option value="awaiting-signature" selected>' in body
     assert re.search(r'<option value="" selected>[^<]+</option>', body)  # no subject chosen
     assert body.count(" selected>") == 5  # the family's empty option too; the sort has no ""
+
+
+def test_the_lists_reference_selects_are_read_in_one_query_each_in_its_own_order(
+    family_record, django_assert_num_queries
+):
+    """Jurisdictions, chambers, subjects and families: one query for the four selects (web.
+    filters.ListedOptions), each select's options in its model's order, with its labels."""
+    form = BillFilter({}, queryset=Bill.objects.none()).form
+    names = ("jurisdiction", "chamber", "subject", "family")
+    with django_assert_num_queries(1):
+        options = {name: list(form.fields[name].choices) for name in names}
+    assert [v for v, _label in options["jurisdiction"]] == [
+        "",
+        *Jurisdiction.objects.values_list("code", flat=True),
+    ]
+    assert len(options["jurisdiction"]) > 3  # several arms with several rows each
+    chambers = Chamber.objects.select_related("jurisdiction")
+    assert options["chamber"][1:] == [
+        (str(c.pk), f"{c.name} ({c.jurisdiction.code})") for c in chambers
+    ]
+    assert [v for v, _label in options["subject"][1:]] == list(
+        Subject.objects.values_list("slug", flat=True)
+    )
+    assert options["family"][1:] == [("lgbt-propaganda", '"LGBT propaganda" bans')]
 
 
 def test_each_filter_set_filters_with_its_own_copies(kz_open):
