@@ -24,6 +24,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
     Window,
     prefetch_related_objects,
 )
@@ -43,6 +44,7 @@ from bills.models import (
     SigningWindow,
     Source,
     Subject,
+    Visibility,
     Vote,
 )
 from bills.translation import LANGUAGE_SUFFIXES, display_title, localized
@@ -548,8 +550,11 @@ class BillDetail:
     events: list[Event]
     votes: list[Vote]
     windows: list[WindowProgress]
-    # Where the bill belongs to a family: the sources of its lineage note.
+    # The sources of the bill's lineage note (shown where it belongs to a family).
     lineage_sources: list[Source] = field(default_factory=list)
+    # The sources of each public event and of each vote on one, by its id.
+    event_sources: dict[int, list[Source]] = field(default_factory=dict)
+    vote_sources: dict[int, list[Source]] = field(default_factory=dict)
 
     @property
     def open_window(self) -> WindowProgress | None:
@@ -586,27 +591,48 @@ def member_vote_groups(*, vote: Vote) -> list[MemberVoteGroup]:
     ]
 
 
+def bill_record_sources(*, bill: Bill) -> dict[tuple[str, int], list[Source]]:
+    """The sources of the bill, of its lineage note, of its PUBLIC events and of the votes on
+    them, by (owner, owner's id) with owner one of "bill", "lineage", "event" and "vote", each
+    list in Source's order. One query, a UNION ALL of one arm per relation, where a prefetch
+    per relation made four; an internal event's sources, and its vote's, are not read."""
+    public = Visibility.PUBLIC
+    arms = {
+        "bill": Source.objects.filter(bills=bill),
+        "lineage": Source.objects.filter(lineage_of=bill),
+        "event": Source.objects.filter(events__bill=bill, events__visibility=public),
+        "vote": Source.objects.filter(votes__action__bill=bill, votes__action__visibility=public),
+    }
+    # F() of the relation after filter(): the filter's own join, so one row per link.
+    relations = {"bill": "bills", "lineage": "lineage_of", "event": "events", "vote": "votes"}
+    owned = [
+        queryset.order_by().annotate(owner=Value(owner), owner_id=F(relations[owner]))
+        for owner, queryset in arms.items()
+    ]
+    found: dict[tuple[str, int], list[Source]] = defaultdict(list)
+    for source in owned[0].union(*owned[1:], all=True).order_by(*Source._meta.ordering, "pk"):
+        found[source.owner, source.owner_id].append(source)  # type: ignore[attr-defined]
+    return found
+
+
 def bill_detail(*, bill: Bill) -> BillDetail:
     """A bill's subjects, sources, PUBLIC timeline, votes and windows, in a fixed number of queries.
 
-    Queries: subjects, sources, the public events (with chamber and vote), their sources, the
-    votes' sources and members' votes, and the windows (with rule): seven, whatever the size of
-    the timeline, and the lineage's sources where the bill belongs to a family. Internal events,
-    and votes on them, are filtered out here and never reach a template.
+    Queries: subjects, the public events (with chamber and vote), the sources of the bill, its
+    lineage, its events and votes (bill_record_sources), the votes' members' votes, and the
+    windows (with rule): five, whatever the size of the timeline. Internal events, and votes
+    on them, are filtered out here and never reach a template.
     """
     events = list(
-        Event.objects.public()
-        .filter(bill=bill)
-        .select_related("chamber", "vote")
-        .prefetch_related("sources")
-        .order_by("order")
+        Event.objects.public().filter(bill=bill).select_related("chamber", "vote").order_by("order")
     )
     # The votes of the public actions came with them (select_related): by date, undated last.
     votes: list[Vote] = sorted(
         (vote for event in events if (vote := getattr(event, "vote", None)) is not None),
         key=lambda vote: (vote.action.date is None, vote.action.date or dt.date.min, vote.pk),
     )
-    prefetch_related_objects(votes, "sources", "member_votes")
+    prefetch_related_objects(votes, "member_votes")
+    sources = bill_record_sources(bill=bill)
     for vote in votes:
         vote.member_groups = member_vote_groups(vote=vote)  # type: ignore[attr-defined]
     windows = []
@@ -618,11 +644,13 @@ def bill_detail(*, bill: Bill) -> BillDetail:
     return BillDetail(
         bill=bill,
         subjects=list(bill.subjects.all()),
-        sources=list(bill.sources.all()),
+        sources=sources["bill", bill.pk],
         events=events,
         votes=votes,
         windows=windows,
-        lineage_sources=list(bill.lineage_sources.all()) if bill.family_id else [],
+        lineage_sources=sources["lineage", bill.pk],
+        event_sources={event.pk: sources["event", event.pk] for event in events},
+        vote_sources={vote.pk: sources["vote", vote.pk] for vote in votes},
     )
 
 

@@ -102,6 +102,24 @@ LIST_BUDGETS = {
 }
 
 
+# A bill page: the bill, its subjects, its public events (with votes), the sources of the bill,
+# its lineage, events and votes in one query (web.selectors.bill_record_sources), the members'
+# votes, its windows; and, beside an open window, the head of state's record.
+BILL_PAGE_BUDGETS = {
+    "/bills/kz-lgbt-propaganda-ban/": 7,
+    "/ru/bills/kz-lgbt-propaganda-ban/": 7,
+}
+
+
+def test_a_bill_page_reads_every_source_of_its_record_in_one_query(
+    client, kz_open, django_assert_num_queries
+):
+    for url, queries in BILL_PAGE_BUDGETS.items():
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200, url
+
+
 def test_the_bill_list_reads_its_selects_options_in_one_query(
     client, kz_open, django_assert_num_queries
 ):
@@ -151,7 +169,7 @@ def test_the_family_pages_make_the_same_few_queries_with_4_and_many_members(
 API_BUDGETS = {
     "/api/v1/bills/": 4,
     "/api/v1/bills/?status=awaiting-signature&q=bill": 4,
-    "/api/v1/bills/kz-lgbt-propaganda-ban/": 12,
+    "/api/v1/bills/kz-lgbt-propaganda-ban/": 8,
     "/api/v1/windows/open/": 3,
     "/api/v1/jurisdictions/": 4,
 }

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from bills import timeline
+from bills import services, timeline
 from bills.models import (
     Bill,
     BillStatus,
@@ -17,9 +17,11 @@ from bills.models import (
     Jurisdiction,
     SigningWindow,
     Subject,
+    Visibility,
+    Vote,
 )
 from tests.bills.factories import BillFactory
-from tests.record import act, bill_at, kz_record
+from tests.record import act, bill_at, kz_record, source
 from tests.web.conftest import INTERNAL_TEXT, make_bills
 from web.filters import BillFilter
 from web.selectors import window_progress
@@ -161,6 +163,36 @@ def test_the_lists_reference_selects_are_read_in_one_query_each_in_its_own_order
         Subject.objects.values_list("slug", flat=True)
     )
     assert options["family"][1:] == [("lgbt-propaganda", '"LGBT propaganda" bans')]
+
+
+def test_only_the_public_records_sources_are_shown_each_where_it_is_cited(client, kz_open):
+    """The sources of the bill, its events and its votes come from one query (web.selectors.
+    bill_record_sources): each still under what cites it, and none cited by an internal event
+    or by the vote on one."""
+    memo = source("Coalition strategy memo", publisher="Coalition")
+    timeline.event_record(
+        bill=kz_open.bill,
+        classification=Classification.PASSAGE,
+        description=INTERNAL_TEXT,
+        visibility=Visibility.INTERNAL,
+        chamber=kz_open.upper,
+        sources=[memo],
+        vote={"motion": "Passage", "result": Vote.Result.PASS, "sources": [memo]},
+    )
+    bill_source = source("The bill on the parliament site", publisher="Parliament")
+    services.bill_update(bill=kz_open.bill, data={"sources": [kz_open.article, bill_source]})
+    body = text(client.get(DETAIL))
+    assert "Coalition strategy memo" not in body
+    timeline_part = body[body.index('id="timeline-heading"') : body.index('id="sources-heading"')]
+    assert timeline_part.count(kz_open.article.title) == 3  # introduction, passage, statement
+    assert "The bill on the parliament site" not in timeline_part
+    assert "The bill on the parliament site" in body[body.index('id="sources-heading"') :]
+    detail = client.get(f"/api/v1/bills/{kz_open.bill.slug}/").json()
+    assert "Coalition strategy memo" not in str(detail)
+    assert [s["title"] for s in detail["timeline"][1]["sources"]] == [kz_open.article.title]
+    assert detail["timeline"][1]["vote"]["sources"] == []
+    cited = {s["title"] for s in detail["sources"]}
+    assert cited == {kz_open.article.title, "The bill on the parliament site"}
 
 
 def test_each_filter_set_filters_with_its_own_copies(kz_open):

@@ -185,7 +185,7 @@ class MemberVoteSerializer(serializers.ModelSerializer):
 class VoteSerializer(serializers.ModelSerializer):
     motion = TranslatedField()
     member_votes = MemberVoteSerializer(many=True, read_only=True)
-    sources = SourceSerializer(many=True, read_only=True)
+    sources = serializers.SerializerMethodField()
 
     class Meta:
         model = Vote
@@ -202,12 +202,17 @@ class VoteSerializer(serializers.ModelSerializer):
             "sources",
         ]
 
+    @extend_schema_field(SourceSerializer(many=True))
+    def get_sources(self, obj: Vote) -> list[dict[str, Any]]:
+        # Read with every other source of the bill's record (web.selectors.bill_record_sources).
+        return SourceSerializer(self.context["detail"].vote_sources[obj.pk], many=True).data
+
 
 class EventSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     chamber = serializers.SerializerMethodField()
     description = TranslatedField()
-    sources = SourceSerializer(many=True, read_only=True)
+    sources = serializers.SerializerMethodField()
     vote = serializers.SerializerMethodField()
 
     class Meta:
@@ -229,10 +234,15 @@ class EventSerializer(serializers.ModelSerializer):
         """The acting chamber's classification (lower, upper or unicameral), if any."""
         return obj.chamber.classification if obj.chamber_id and obj.chamber else None
 
+    @extend_schema_field(SourceSerializer(many=True))
+    def get_sources(self, obj: Event) -> list[dict[str, Any]]:
+        # Read with every other source of the bill's record (web.selectors.bill_record_sources).
+        return SourceSerializer(self.context["detail"].event_sources[obj.pk], many=True).data
+
     @extend_schema_field(VoteSerializer(allow_null=True))
     def get_vote(self, obj: Event) -> dict[str, Any] | None:
         vote = self.context.get("votes", {}).get(obj.pk)
-        return VoteSerializer(vote).data if vote is not None else None
+        return VoteSerializer(vote, context=self.context).data if vote is not None else None
 
 
 class BillSerializer(serializers.ModelSerializer):
@@ -322,13 +332,14 @@ class BillDetailSerializer(BillSerializer):
     @extend_schema_field(SourceSerializer(many=True))
     def get_lineage_sources(self, obj: Bill) -> list[dict[str, Any]]:
         """Where the lineage (which earlier law this one follows) is said."""
-        return SourceSerializer(obj.lineage_sources.all(), many=True).data
+        return SourceSerializer(self._detail().lineage_sources, many=True).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, obj: Bill) -> list[dict[str, Any]]:
         detail = self._detail()
         votes = {vote.action_id: vote for vote in detail.votes}
-        return EventSerializer(detail.events, many=True, context={"votes": votes}).data
+        context = {"votes": votes, "detail": detail}
+        return EventSerializer(detail.events, many=True, context=context).data
 
     @extend_schema_field(WindowSerializer(many=True))
     def get_windows(self, obj: Bill) -> list[dict[str, Any]]:
