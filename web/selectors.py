@@ -11,6 +11,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -400,8 +401,8 @@ def board_by_jurisdiction(
         counts, latest = _board_cells_portable(per_cell=per_cell, family=family)
     bills_by_cell: dict[tuple[int, str], list[BoardBill]] = defaultdict(list)
     for bill in latest:
-        cell_bills = bills_by_cell[(bill.jurisdiction_id, bill.status)]
-        cell_bills.append(BoardBill(slug=bill.slug, title=cut_title(bill.display_title())))
+        cell_bills = bills_by_cell[(bill["jurisdiction_id"], bill["status"])]
+        cell_bills.append(BoardBill(slug=bill["slug"], title=cut_title(display_title(bill))))
     labels = {status.value: capfirst(str(status.label)) for status in STATUS_ORDER}
     rows = []
     for jurisdiction in jurisdictions:
@@ -420,7 +421,9 @@ def board_by_jurisdiction(
     return rows
 
 
-BoardCells = tuple[dict[tuple[int, str], int], list[Bill]]
+# The count of each (jurisdiction id, status) cell, and its latest bills as plain rows (their
+# jurisdiction_id, status, slug and titles): model instances of them cost more than the query.
+BoardCells = tuple[dict[tuple[int, str], int], list[dict[str, Any]]]
 
 
 def _board_cells_postgresql(*, per_cell: int, family: Family | None) -> BoardCells:
@@ -433,7 +436,6 @@ def _board_cells_postgresql(*, per_cell: int, family: Family | None) -> BoardCel
     """
     table = Bill._meta.db_table
     wanted = {"jurisdiction_id", "status", "slug", *DISPLAY_TITLE_FIELDS}
-    # In the model's order, as Model.from_db takes them.
     fields = [f for f in Bill._meta.concrete_fields if f.attname in wanted]
     columns = [f.column for f in fields if f.column is not None]
     scope, params = ("WHERE family_id = %s", [family.pk]) if family is not None else ("", [])
@@ -454,9 +456,11 @@ def _board_cells_postgresql(*, per_cell: int, family: Family | None) -> BoardCel
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *params, per_cell])
         rows = cursor.fetchall()
-    latest = [Bill.from_db(None, [f.attname for f in fields], row[1:]) for row in rows]
+    names = [f.attname for f in fields]
+    latest = [dict(zip(names, row[1:], strict=True)) for row in rows]
     counts = {
-        (bill.jurisdiction_id, bill.status): n for (n, *_), bill in zip(rows, latest, strict=True)
+        (bill["jurisdiction_id"], bill["status"]): n
+        for (n, *_), bill in zip(rows, latest, strict=True)
     }
     return counts, latest
 
@@ -484,9 +488,9 @@ def _board_cells_portable(*, per_cell: int, family: Family | None) -> BoardCells
         .values_list("id", flat=True)
     )
     latest = (
-        Bill.objects.only("jurisdiction_id", "status", "slug", *DISPLAY_TITLE_FIELDS)
-        .filter(id__in=list(ranked))
+        Bill.objects.filter(id__in=list(ranked))
         .order_by("jurisdiction_id", "status", "-updated_at", "-id")
+        .values("jurisdiction_id", "status", "slug", *DISPLAY_TITLE_FIELDS)
     )
     return counts, list(latest)
 
@@ -609,8 +613,9 @@ def bill_record_sources(*, bill: Bill) -> dict[tuple[str, int], list[Source]]:
         queryset.order_by().annotate(owner=Value(owner), owner_id=F(relations[owner]))
         for owner, queryset in arms.items()
     ]
+    ordering: list[Any] = [*(Source._meta.ordering or ()), "pk"]
     found: dict[tuple[str, int], list[Source]] = defaultdict(list)
-    for source in owned[0].union(*owned[1:], all=True).order_by(*Source._meta.ordering, "pk"):
+    for source in owned[0].union(*owned[1:], all=True).order_by(*ordering):
         found[source.owner, source.owner_id].append(source)  # type: ignore[attr-defined]
     return found
 

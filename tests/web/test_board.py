@@ -49,6 +49,5 @@ def test_the_postgresql_path_gives_what_the_portable_one_gives(family_record):
             fast = _board_cells_postgresql(per_cell=per_cell, family=family)
             portable = _board_cells_portable(per_cell=per_cell, family=family)
             assert fast[0] == portable[0]
-            assert [(b.slug, b.display_title()) for b in fast[1]] == [
-                (b.slug, b.display_title()) for b in portable[1]
-            ]
+            assert fast[1] == portable[1]
+            assert len(fast[1]) >= 3
