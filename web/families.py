@@ -31,7 +31,7 @@ from bills.models import (
     Source,
 )
 from bills.translation import display_title, localized
-from web.selectors import DISPLAY_TITLE_FIELDS, sources_by_owner, translated_columns
+from web.selectors import DISPLAY_TITLE_FIELDS, sources_of_owners, translated_columns
 from web.status_map import map_codes, status_map_svg
 
 C = Classification
@@ -265,9 +265,10 @@ def _signature(windows: list[dict[str, Any]]) -> dt.date | None:
 
 
 def family_page(*, family: Family) -> FamilyPage:
-    """A family's sources and members, their aligned timelines and the map, in five queries
-    (the family's sources; the bills with their jurisdictions; their lineage sources, windows
-    and public legislative actions), whatever the number of members. The members are plain
+    """A family's sources and members, their aligned timelines and the map, in four queries
+    (the family's sources with its members' lineage sources; the bills with their
+    jurisdictions; their windows and public legislative actions), whatever the number of
+    members. The members are plain
     display data in the active language: model instances of the bills and of their dozens of
     actions cost most of the page."""
     windows: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -286,8 +287,13 @@ def family_page(*, family: Family) -> FamilyPage:
         .values(*ACTION_COLUMNS)
     ):
         actions[row["bill_id"]].append(_member_action(row))
-    lineage_sources = sources_by_owner(
-        Source.objects.filter(lineage_of__family=family).annotate(owner_id=F("lineage_of"))
+    sources = sources_of_owners(
+        {
+            "family": Source.objects.filter(families=family).annotate(owner_id=F("families")),
+            "lineage": Source.objects.filter(lineage_of__family=family).annotate(
+                owner_id=F("lineage_of")
+            ),
+        }
     )
     members = []
     for row in Bill.objects.filter(family=family).values(*MEMBER_COLUMNS):
@@ -298,7 +304,7 @@ def family_page(*, family: Family) -> FamilyPage:
         members.append(
             FamilyMember(
                 bill=_member_bill(row),
-                lineage_sources=lineage_sources[pk],
+                lineage_sources=sources["lineage", pk],
                 approved_on=approved_on,
                 approved_between=approved_between,
                 signed_on=_signature(windows[pk]),
@@ -316,7 +322,7 @@ def family_page(*, family: Family) -> FamilyPage:
     scale = _align(members)
     return FamilyPage(
         family=family,
-        sources=list(family.sources.all()),
+        sources=sources["family", family.pk],
         members=members,
         scale=scale,
         map_svg=_map(family, members),

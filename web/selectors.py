@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -595,29 +595,38 @@ def member_vote_groups(*, vote: Vote) -> list[MemberVoteGroup]:
     ]
 
 
-def bill_record_sources(*, bill: Bill) -> dict[tuple[str, int], list[Source]]:
-    """The sources of the bill, of its lineage note, of its PUBLIC events and of the votes on
-    them, by (owner, owner's id) with owner one of "bill", "lineage", "event" and "vote", each
-    list in Source's order. One query, a UNION ALL of one arm per relation, where a prefetch
-    per relation made four; an internal event's sources, and its vote's, are not read."""
-    public = Visibility.PUBLIC
-    arms = {
-        "bill": Source.objects.filter(bills=bill),
-        "lineage": Source.objects.filter(lineage_of=bill),
-        "event": Source.objects.filter(events__bill=bill, events__visibility=public),
-        "vote": Source.objects.filter(votes__action__bill=bill, votes__action__visibility=public),
-    }
-    # F() of the relation after filter(): the filter's own join, so one row per link.
-    relations = {"bill": "bills", "lineage": "lineage_of", "event": "events", "vote": "votes"}
-    owned = [
-        queryset.order_by().annotate(owner=Value(owner), owner_id=F(relations[owner]))
-        for owner, queryset in arms.items()
-    ]
+def sources_of_owners(links: Mapping[str, QuerySet[Source]]) -> dict[tuple[str, int], list[Source]]:
+    """The sources of several owners' relations, by (owner, owner's id), each list in Source's
+    order, in one query: a UNION ALL of one arm per relation, where a prefetch per relation
+    made one query each. `links` maps each owner's name to a Source query filtered on the
+    relation and annotated with `owner_id`, F() of the relation (after the filter: the
+    filter's own join, so one row per link)."""
+    owned = [queryset.order_by().annotate(owner=Value(owner)) for owner, queryset in links.items()]
     ordering: list[Any] = [*(Source._meta.ordering or ()), "pk"]
     found: dict[tuple[str, int], list[Source]] = defaultdict(list)
     for source in owned[0].union(*owned[1:], all=True).order_by(*ordering):
         found[source.owner, source.owner_id].append(source)  # type: ignore[attr-defined]
     return found
+
+
+def bill_record_sources(*, bill: Bill) -> dict[tuple[str, int], list[Source]]:
+    """The sources of the bill, of its lineage note, of its PUBLIC events and of the votes on
+    them, by ("bill" | "lineage" | "event" | "vote", id), in one query; an internal event's
+    sources, and its vote's, are not read."""
+    public = Visibility.PUBLIC
+    sources = Source.objects
+    return sources_of_owners(
+        {
+            "bill": sources.filter(bills=bill).annotate(owner_id=F("bills")),
+            "lineage": sources.filter(lineage_of=bill).annotate(owner_id=F("lineage_of")),
+            "event": sources.filter(events__bill=bill, events__visibility=public).annotate(
+                owner_id=F("events")
+            ),
+            "vote": sources.filter(
+                votes__action__bill=bill, votes__action__visibility=public
+            ).annotate(owner_id=F("votes")),
+        }
+    )
 
 
 def bill_detail(*, bill: Bill) -> BillDetail:
