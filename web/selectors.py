@@ -308,9 +308,12 @@ def bills_for_cards() -> QuerySet[Bill]:
 
 
 def bill_cards(*, bills: QuerySet[Bill]) -> list[BillCard]:
-    """The cards of `bills` (from bills_for_cards(), filtered, ordered and sliced), in one query
-    of plain values: building model instances of the bills, their jurisdictions, chambers and
-    windows cost more than the rest of a list page's queries."""
+    """The cards of `bills` (from bills_for_cards(), filtered, ordered and sliced, or limited to
+    a page of ids sliced apart as the bill list does), in one query of plain values: building
+    model instances of the bills, their jurisdictions, chambers and windows cost more than the
+    rest of a list page's queries. A page of ids keeps the joins to its own rows: a search
+    ranked over 6,500 of 100k bills took 24 ms where joining every match before the sort took
+    41 (EXPLAIN ANALYZE; the bench's list query)."""
     status_field = Bill._meta.get_field("status")
     today_in = _today_by_time_zone()
     cards = []

@@ -77,8 +77,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @revalidated_page
 def bill_list(request: HttpRequest) -> HttpResponse:
     bill_filter = BillFilter(request.GET, queryset=bills_for_cards())
+    # The page is sliced from the bills' ids alone, and only its rows are read with their joins
+    # (web.selectors.bill_cards): sorted by a search's rank, PostgreSQL joined every match first.
     page = SimpleLazyObject(
-        lambda: Paginator(bill_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        lambda: Paginator(bill_filter.qs.values("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     )
     return render(
         request,
@@ -88,7 +90,9 @@ def bill_list(request: HttpRequest) -> HttpResponse:
             # The filters stay unfolded while any (other than the search box) is in use.
             "filter_open": any(v for k, v in request.GET.items() if k not in ("q", "page")),
             "page": page,
-            "bills": SimpleLazyObject(lambda: bill_cards(bills=page.object_list)),
+            "bills": SimpleLazyObject(
+                lambda: bill_cards(bills=bill_filter.qs.filter(pk__in=page.object_list))
+            ),
         },
     )
 

@@ -269,6 +269,13 @@ def test_list_is_paginated_and_keeps_filters_in_links(client, kz_record):
     assert "?q=transparency&amp;page=2" in body
     body = text(client.get("/bills/?q=transparency&page=2"))
     assert "Page 2 of 2" in body
+    # Each page shows its own slice of the sorted bills (the list slices their ids apart).
+    shown = []
+    for number in (1, 2):
+        body = text(client.get(f"/bills/?sort=title&page={number}"))
+        shown += re.findall(r'<article class="bill-card">\s*<h3><a href="/bills/([^/]+)/"', body)
+    assert shown == list(Bill.objects.order_by("title", "id").values_list("slug", flat=True))
+    assert len(shown) == 31
 
 
 def test_list_sorts(client, kz_record):
