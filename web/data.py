@@ -38,7 +38,7 @@ from bills.models import (
 from web import record_signals
 from web.api import serializers
 from web.models import DataFile
-from web.selectors import bill_detail, sources_by_owner
+from web.selectors import bill_detail, sources_of_owners
 
 REBUILD_TASK = "web.tasks.data_rebuild"
 # Set while a rebuild is queued and not yet started: a burst of edits queues one rebuild. It
@@ -168,11 +168,13 @@ def build() -> dict[str, bytes]:
     events = list(
         Event.objects.public().select_related("bill", "chamber").order_by("bill__slug", "order")
     )
-    bill_sources = sources_by_owner(
-        Source.objects.filter(bills__isnull=False).annotate(owner_id=F("bills"))
-    )
-    event_sources = sources_by_owner(
-        Source.objects.filter(events__visibility=Visibility.PUBLIC).annotate(owner_id=F("events"))
+    cited_by = sources_of_owners(
+        {
+            "bill": Source.objects.filter(bills__isnull=False).annotate(owner_id=F("bills")),
+            "event": Source.objects.filter(events__visibility=Visibility.PUBLIC).annotate(
+                owner_id=F("events")
+            ),
+        }
     )
     votes = list(
         Vote.objects.filter(action__visibility=Visibility.PUBLIC)
@@ -188,7 +190,7 @@ def build() -> dict[str, bytes]:
         SigningWindow.objects.select_related("bill", "rule").order_by("bill__slug", "id")
     )
     cited: dict[str, Source] = {}
-    for sources in [*bill_sources.values(), *event_sources.values()]:
+    for sources in cited_by.values():
         for source in sources:
             cited[source_key(source)] = source
     site = serializers.absolute
@@ -220,7 +222,7 @@ def build() -> dict[str, bytes]:
                     b.status,
                     b.introduced_on,
                     b.last_action_on,
-                    _keys(bill_sources[b.pk]),
+                    _keys(cited_by["bill", b.pk]),
                     site(f"/bills/{b.slug}/"),
                 ]
                 for b in bills
@@ -252,7 +254,7 @@ def build() -> dict[str, bytes]:
                     e.chamber.classification if e.chamber else "",
                     e.actor,
                     *_texts(e, "description"),
-                    _keys(event_sources[e.pk]),
+                    _keys(cited_by["event", e.pk]),
                 ]
                 for e in events
             ),

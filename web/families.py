@@ -268,9 +268,8 @@ def family_page(*, family: Family) -> FamilyPage:
     """A family's sources and members, their aligned timelines and the map, in four queries
     (the family's sources with its members' lineage sources; the bills with their
     jurisdictions; their windows and public legislative actions), whatever the number of
-    members. The members are plain
-    display data in the active language: model instances of the bills and of their dozens of
-    actions cost most of the page."""
+    members. The members are plain display data in the active language: model instances of the
+    bills and of their dozens of actions cost most of the page."""
     windows: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in (
         SigningWindow.objects.filter(bill__family=family)

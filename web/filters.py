@@ -102,9 +102,8 @@ class ListedChoiceIterator(ModelChoiceIterator):
 
     def _rows(self) -> list[dict[str, Any]]:
         field = self.field
-        if field.options is not None:
-            return field.options.rows(field)
-        return list(self.queryset.values(*field.label_columns, key=_option_key(field)))
+        # A field outside a FilterForm reads its options alone, the same way.
+        return (field.options or ListedOptions({"": field})).rows(field)
 
 
 class ListedChoiceField(forms.ModelChoiceField):
@@ -124,11 +123,6 @@ class ChamberChoiceField(ListedChoiceField):
 
     def label_from_row(self, row: dict[str, Any]) -> str:
         return f"{localized(row, 'name')} ({row['jurisdiction__code']})"
-
-
-def _option_key(field: ListedChoiceField) -> Cast:
-    # As text: the arms of a UNION give one type per column (a code, a slug, an id).
-    return Cast(field.to_field_name or "pk", output_field=CharField())
 
 
 class ListedOptions:
@@ -153,6 +147,7 @@ class ListedOptions:
         # the label columns of all the selects as label_0, label_1…, NULL where an arm's select
         # does not read one.
         columns = list(dict.fromkeys(c for f in self.fields for c in f.label_columns))
+        aliases = {column: f"label_{i}" for i, column in enumerate(columns)}
         nothing = Value(None, output_field=CharField())
         arms = []
         for index, field in enumerate(self.fields):
@@ -161,14 +156,15 @@ class ListedOptions:
                 *(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
             ]
             labels = {
-                f"label_{i}": F(c) if c in field.label_columns else nothing
-                for i, c in enumerate(columns)
+                alias: F(column) if column in field.label_columns else nothing
+                for column, alias in aliases.items()
             }
             arms.append(
                 queryset.order_by().values(
                     arm=Value(index),
                     position=Window(RowNumber(), order_by=ordering),
-                    key=_option_key(field),
+                    # As text: a UNION gives one type per column (a code, a slug, an id).
+                    key=Cast(field.to_field_name or "pk", output_field=CharField()),
                     **labels,
                 )
             )
@@ -179,10 +175,7 @@ class ListedOptions:
         for row in sorted(read, key=itemgetter("arm", "position")):
             field = self.fields[row["arm"]]
             by_field[row["arm"]].append(
-                {
-                    "key": row["key"],
-                    **{c: row[f"label_{columns.index(c)}"] for c in field.label_columns},
-                }
+                {"key": row["key"], **{c: row[aliases[c]] for c in field.label_columns}}
             )
         return by_field
 

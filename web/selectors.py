@@ -208,18 +208,6 @@ def window_list_recent(
     return _window_cards(windows.order_by("-closes_latest", "-id")[:limit])
 
 
-def sources_by_owner(links: QuerySet[Source]) -> dict[int, list[Source]]:
-    """Sources grouped by the `owner_id` each row of `links` is annotated with (a
-    many-to-many relation of Source, as F("bills"): one row per link), in Source's order, in
-    one query. Not a prefetch, which binds every owner's id: under server-side binding
-    (tracker.settings.base) PostgreSQL refuses a query of more than 65,535 parameters, and the
-    bulk files' read of every public event's sources would make one."""
-    found: dict[int, list[Source]] = defaultdict(list)
-    for source in links:
-        found[source.owner_id].append(source)  # type: ignore[attr-defined]
-    return found
-
-
 def _open_windows() -> Prefetch:
     """The open window of each bill, into `bill.open_windows` (a list of at most one)."""
     return Prefetch(
@@ -603,7 +591,10 @@ def sources_of_owners(links: Mapping[str, QuerySet[Source]]) -> dict[tuple[str, 
     order, in one query: a UNION ALL of one arm per relation, where a prefetch per relation
     made one query each. `links` maps each owner's name to a Source query filtered on the
     relation and annotated with `owner_id`, F() of the relation (after the filter: the
-    filter's own join, so one row per link)."""
+    filter's own join, so one row per link). Not a prefetch either for the bulk files: a
+    prefetch binds every owner's id, and under server-side binding (tracker.settings.base)
+    PostgreSQL refuses a query of more than 65,535 parameters, which the read of every public
+    event's sources would make."""
     owned = [queryset.order_by().annotate(owner=Value(owner)) for owner, queryset in links.items()]
     ordering: list[Any] = [*(Source._meta.ordering or ()), "pk"]
     found: dict[tuple[str, int], list[Source]] = defaultdict(list)
