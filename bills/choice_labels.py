@@ -17,9 +17,10 @@ from django.utils.translation import get_language
 _LABELS: dict[tuple[Field, str | None], dict[Any, str]] = {}
 
 
-def choice_label(field: Field, value: Any) -> Any:
-    """The label of `value` among the field's choices in the active language, else the value."""
-    key = (field, get_language())
+def choice_label(field: Field, value: Any, language: str | None = None) -> Any:
+    """The label of `value` among the field's choices in the active language, else the value.
+    `language`: the active one, where the caller has read it already (one read per list)."""
+    key = (field, language or get_language())
     labels = _LABELS.get(key)
     if labels is None:
         labels = _LABELS[key] = {

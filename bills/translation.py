@@ -22,10 +22,10 @@ def localized(obj: object, field: str, language: str | None = None) -> str:
     return row[field] if row is not None else getattr(obj, field)
 
 
-def display_title(obj: object) -> str:
-    """A bill's short title if it has one, else its title, in the active language where entered
-    (a Bill, or a row of its values())."""
-    return localized(obj, "short_title") or localized(obj, "title")
+def display_title(obj: object, language: str | None = None) -> str:
+    """A bill's short title if it has one, else its title, in the given (default: active)
+    language where entered (a Bill, or a row of its values())."""
+    return localized(obj, "short_title", language) or localized(obj, "title", language)
 
 
 class LocalizedMixin:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bills.choice_labels import choice_label
@@ -211,28 +212,31 @@ ACTION_COLUMNS = (
 )
 
 
-def _member_bill(row: dict[str, Any]) -> MemberBill:
+def _member_bill(row: dict[str, Any], language: str | None) -> MemberBill:
     return MemberBill(
         slug=row["slug"],
-        title=display_title(row),
+        title=display_title(row, language),
         identifier=row["identifier"],
         status=row["status"],
-        status_label=choice_label(Bill._meta.get_field("status"), row["status"]),
+        status_label=choice_label(Bill._meta.get_field("status"), row["status"], language),
         introduced_on=row["introduced_on"],
         last_action_on=row["last_action_on"],
-        lineage=localized(row, "lineage"),
+        lineage=localized(row, "lineage", language),
         jurisdiction_code=row["jurisdiction__code"],
-        jurisdiction_name=localized(row, "jurisdiction__name"),
+        jurisdiction_name=localized(row, "jurisdiction__name", language),
     )
 
 
-def _member_action(row: dict[str, Any]) -> MemberAction:
+def _member_action(row: dict[str, Any], language: str | None) -> MemberAction:
+    classification = Event._meta.get_field("classification")
     return MemberAction(
         classification=row["classification"],
-        label=choice_label(Event._meta.get_field("classification"), row["classification"]),
+        label=choice_label(classification, row["classification"], language),
         date=row["date"],
         date_precision=row["date_precision"],
-        chamber_name=localized(row, "chamber__name") if row["chamber__name"] is not None else "",
+        chamber_name=(
+            localized(row, "chamber__name", language) if row["chamber__name"] is not None else ""
+        ),
     )
 
 
@@ -270,6 +274,7 @@ def family_page(*, family: Family) -> FamilyPage:
     jurisdictions; their windows and public legislative actions), whatever the number of
     members. The members are plain display data in the active language: model instances of the
     bills and of their dozens of actions cost most of the page."""
+    language = get_language()  # once: each read goes through asgiref's Local
     windows: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in (
         SigningWindow.objects.filter(bill__family=family)
@@ -285,7 +290,7 @@ def family_page(*, family: Family) -> FamilyPage:
         .order_by("order")
         .values(*ACTION_COLUMNS)
     ):
-        actions[row["bill_id"]].append(_member_action(row))
+        actions[row["bill_id"]].append(_member_action(row, language))
     sources = sources_of_owners(
         {
             "family": Source.objects.filter(families=family).annotate(owner_id=F("families")),
@@ -302,7 +307,7 @@ def family_page(*, family: Family) -> FamilyPage:
         )
         members.append(
             FamilyMember(
-                bill=_member_bill(row),
+                bill=_member_bill(row, language),
                 lineage_sources=sources["lineage", pk],
                 approved_on=approved_on,
                 approved_between=approved_between,

@@ -114,6 +114,23 @@ class ListedChoiceField(forms.ModelChoiceField):
     # Set by FilterForm: the options of all the form's listed selects.
     options: ListedOptions | None = None
 
+    # The queryset as given (a filter's or a form class's, made once per process), which
+    # ListedOptions keys its query on: the field itself keeps a copy of it (.all()).
+    declared_queryset: QuerySet[Any] | None = None
+
+    # (django-stubs does not declare the accessors of ModelChoiceField.queryset.)
+    def _set_queryset(self, queryset: QuerySet[Any] | None) -> None:
+        super()._set_queryset(queryset)  # type: ignore[misc]
+        self.declared_queryset = queryset
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ListedChoiceField:
+        result = super().__deepcopy__(memo)
+        # A form's copy of its class's field: the same rows as given, not a new declaration.
+        result.declared_queryset = self.declared_queryset
+        return result
+
     def label_from_row(self, row: dict[str, Any]) -> str:
         return localized(row, "name")
 
@@ -143,6 +160,38 @@ class ListedOptions:
         return self._rows[self.fields.index(field)]
 
     def _read(self) -> dict[int, list[dict[str, Any]]]:
+        if not self.fields:
+            return {}
+        read, aliases = self._query()
+        by_field: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in sorted(read.all(), key=itemgetter("arm", "position")):
+            field = self.fields[row["arm"]]
+            by_field[row["arm"]].append(
+                {"key": row["key"], **{c: row[aliases[c]] for c in field.label_columns}}
+            )
+        return by_field
+
+    def _query(self) -> tuple[QuerySet[Any], dict[str, str]]:
+        """The UNION and its label aliases, built once per process for each set of selects:
+        building the arms' expressions cost a third of the read. Keyed on the selects'
+        querysets as declared (the same objects on every request), and checked to be them,
+        so that an id reused by another object is no match; a query is never evaluated here,
+        only copied (read.all()) to be."""
+        declared = tuple(f.declared_queryset for f in self.fields)
+        key = tuple(
+            (id(queryset), type(f), f.to_field_name)
+            for queryset, f in zip(declared, self.fields, strict=True)
+        )
+        built = _BUILT_OPTIONS.get(key)
+        if built is not None and all(a is b for a, b in zip(built[0], declared, strict=True)):
+            return built[1], built[2]
+        read, aliases = self._build()
+        if len(_BUILT_OPTIONS) >= 64:  # querysets made per request (a callable's): no growth
+            _BUILT_OPTIONS.clear()
+        _BUILT_OPTIONS[key] = (declared, read, aliases)
+        return read, aliases
+
+    def _build(self) -> tuple[QuerySet[Any], dict[str, str]]:
         # Every arm selects the same columns in the same order (a UNION pairs them by place):
         # the label columns of all the selects as label_0, label_1…, NULL where an arm's select
         # does not read one.
@@ -151,7 +200,8 @@ class ListedOptions:
         nothing = Value(None, output_field=CharField())
         arms = []
         for index, field in enumerate(self.fields):
-            queryset = cast("QuerySet[Any]", field.queryset)  # a listed select always has one
+            # A listed select always has one; the one given (which _query keys on).
+            queryset = cast("QuerySet[Any]", field.declared_queryset)
             ordering: list[Any] = [
                 *(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
             ]
@@ -168,16 +218,12 @@ class ListedOptions:
                     **labels,
                 )
             )
-        if not arms:
-            return {}
         read = arms[0].union(*arms[1:], all=True) if len(arms) > 1 else arms[0]
-        by_field: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for row in sorted(read, key=itemgetter("arm", "position")):
-            field = self.fields[row["arm"]]
-            by_field[row["arm"]].append(
-                {"key": row["key"], **{c: row[aliases[c]] for c in field.label_columns}}
-            )
-        return by_field
+        return read, aliases
+
+
+# ListedOptions._query: (the declared querysets, their UNION, its aliases), by the querysets' ids.
+_BUILT_OPTIONS: dict[tuple[Any, ...], tuple[tuple[Any, ...], QuerySet[Any], dict[str, str]]] = {}
 
 
 class LocalizedModelChoiceFilter(django_filters.ModelChoiceFilter):

@@ -21,11 +21,59 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
+from django.urls import get_script_prefix
 from django.utils import formats, translation
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 
+from bills.translation import localized as localized_field
 from web import paths
 from web import template_helpers as helpers
+
+
+def page_locale(request: HttpRequest) -> dict[str, Any]:
+    """A context processor of the Jinja2 engine: the page's language and script prefix, read
+    once per render. The helpers below read them from the context: every read of Django's
+    (get_language(), get_script_prefix()) goes through asgiref's Local, and a page asks two or
+    three hundred times, which was a tenth of the dashboard. A template rendered without a
+    request (or an imported macro, which has no page context) reads the active ones."""
+    return {"LANGUAGE_CODE": translation.get_language(), "SCRIPT_PREFIX": get_script_prefix()}
+
+
+def _language(context: Context) -> str | None:
+    language = context.get("LANGUAGE_CODE")
+    return language if language is not None else translation.get_language()
+
+
+def _prefix(context: Context) -> str:
+    prefix = context.get("SCRIPT_PREFIX")
+    return prefix if prefix is not None else get_script_prefix()
+
+
+@pass_context
+def url(context: Context, name: str, *args: str | int) -> str:
+    """`{{ url("web:bill_detail", slug) }}`: web.paths.path in the page's language."""
+    return paths.path(name, *args, language=_language(context), prefix=_prefix(context))
+
+
+@pass_context
+def bill_url(context: Context, slug: str) -> str:
+    """`{{ bill.slug|bill_url }}`: the bill page's path in the page's language (web.paths)."""
+    return paths.slug_path(
+        "web:bill_detail", slug, language=_language(context), prefix=_prefix(context)
+    )
+
+
+@pass_context
+def localized(context: Context, obj: object, field: str) -> str:
+    """`{{ bill|localized("title") }}`: the field in the page's language, else English."""
+    return localized_field(obj, field, _language(context))
+
+
+@pass_context
+def date_element(context: Context, value: Any, precision: str = "day") -> str:
+    """web.template_helpers.date_element in the page's language."""
+    return helpers.date_element(value, precision, language=_language(context))
 
 
 def querystring(request: HttpRequest, **changes: Any) -> str:
@@ -35,13 +83,14 @@ def querystring(request: HttpRequest, **changes: Any) -> str:
     return defaulttags.querystring(context, **changes)  # type: ignore[arg-type]
 
 
-def date(value: Any, arg: str | None = None) -> str:
+@pass_context
+def date(context: Context, value: Any, arg: str | None = None) -> str:
     """Django's `date` filter, kept per value, format and language: a dashboard formats a few
     dozen dates and each costs more than the line it is on. (Unlike Django's engine, Jinja2 does
     not move an aware datetime to the current time zone first; TIME_ZONE is UTC here.)"""
     if value in (None, ""):
         return ""
-    return _date(value, arg, translation.get_language())
+    return _date(value, arg, _language(context))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -49,11 +98,12 @@ def _date(value: Any, arg: str | None, language: str | None) -> str:
     return defaultfilters.date(value, arg)
 
 
-def gettext(message: str) -> str:
+@pass_context
+def gettext(context: Context, message: str) -> str:
     """Django's gettext, kept per message and language: a page asks for a hundred or more
     translations (a family page two hundred), and each went through Django's lookup of the
     active catalogue and its fallbacks. The catalogues do not change while a process runs."""
-    return _gettext(message, translation.get_language())
+    return _gettext(message, _language(context))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -61,8 +111,9 @@ def _gettext(message: str, language: str | None) -> str:
     return translation.gettext(message)
 
 
-def ngettext(singular: str, plural: str, number: int) -> str:
-    return _ngettext(singular, plural, number, translation.get_language())
+@pass_context
+def ngettext(context: Context, singular: str, plural: str, number: int) -> str:
+    return _ngettext(singular, plural, number, _language(context))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -85,12 +136,12 @@ def environment(**options: Any) -> Environment:
     # newstyle: `_("… %(name)s", name=x)` and {% trans %} escape their variables, as Django does.
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
-        url=paths.path,
+        url=url,
         static=static,
         querystring=querystring,
         languages=languages,
         get_language=translation.get_language,
-        date_element=helpers.date_element,
+        date_element=date_element,
         days_left=helpers.days_left,
         unprefixed_path=helpers.unprefixed_path,
         vote_segments=helpers.vote_segments,
@@ -98,9 +149,9 @@ def environment(**options: Any) -> Environment:
         badge_layout=helpers.badge_layout,
     )
     env.filters.update(
-        localized=helpers.localized,
+        localized=localized,
         date_precise=helpers.date_precise,
-        bill_url=helpers.bill_url,
+        bill_url=bill_url,
         counts_known=helpers.counts_known,
         get_field_label=helpers.get_field_label,
         date=date,

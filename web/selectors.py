@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 
 from bills.choice_labels import choice_label
 from bills.executive import ExecutiveRecord, executive_record, head_of_state
@@ -170,6 +171,7 @@ def _window_cards(windows: QuerySet[SigningWindow]) -> list[WindowCard]:
         f"{jurisdiction}timezone",
     ]
     today_in = _today_by_time_zone()
+    language = get_language()  # once: each read goes through asgiref's Local
     cards = []
     for row in windows.values(*columns):
         window = SigningWindow(**{name: row[name] for name in _WINDOW_CARD_FIELDS})
@@ -177,9 +179,9 @@ def _window_cards(windows: QuerySet[SigningWindow]) -> list[WindowCard]:
         cards.append(
             WindowCard(
                 slug=row["bill__slug"],
-                title=display_title(bill),
-                jurisdiction=localized(row, f"{jurisdiction}name"),
-                executive_title=localized(row, f"{jurisdiction}executive_title"),
+                title=display_title(bill, language),
+                jurisdiction=localized(row, f"{jurisdiction}name", language),
+                executive_title=localized(row, f"{jurisdiction}executive_title", language),
                 progress=window_progress(window, today=today_in(row[f"{jurisdiction}timezone"])),
             )
         )
@@ -304,6 +306,7 @@ def bill_cards(*, bills: QuerySet[Bill]) -> list[BillCard]:
     41 (EXPLAIN ANALYZE; the bench's list query)."""
     status_field = Bill._meta.get_field("status")
     today_in = _today_by_time_zone()
+    language = get_language()  # once: each read goes through asgiref's Local
     cards = []
     for row in bills.values(*CARD_COLUMNS):
         progress = None
@@ -317,13 +320,13 @@ def bill_cards(*, bills: QuerySet[Bill]) -> list[BillCard]:
         cards.append(
             BillCard(
                 slug=row["slug"],
-                title=display_title(row),
+                title=display_title(row, language),
                 status=row["status"],
-                status_label=capfirst(choice_label(status_field, row["status"])),
-                jurisdiction=localized(row, "jurisdiction__name"),
+                status_label=capfirst(choice_label(status_field, row["status"], language)),
+                jurisdiction=localized(row, "jurisdiction__name", language),
                 identifier=row["identifier"],
                 chamber=(
-                    localized(row, "originating_chamber__name")
+                    localized(row, "originating_chamber__name", language)
                     if row["originating_chamber__name"] is not None
                     else ""
                 ),
@@ -391,9 +394,11 @@ def board_by_jurisdiction(
     else:
         counts, latest = _board_cells_portable(per_cell=per_cell, family=family)
     bills_by_cell: dict[tuple[int, str], list[BoardBill]] = defaultdict(list)
+    language = get_language()  # once: each read goes through asgiref's Local
     for bill in latest:
         cell_bills = bills_by_cell[(bill["jurisdiction_id"], bill["status"])]
-        cell_bills.append(BoardBill(slug=bill["slug"], title=cut_title(display_title(bill))))
+        title = cut_title(display_title(bill, language))
+        cell_bills.append(BoardBill(slug=bill["slug"], title=title))
     labels = {status.value: capfirst(str(status.label)) for status in STATUS_ORDER}
     rows = []
     for jurisdiction in jurisdictions:

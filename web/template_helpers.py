@@ -16,12 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bills.models import DatePrecision, Vote
-from web.paths import path, slug_path
-
-
-def localized(obj, field: str) -> str:
-    """`{{ bill|localized("title") }}`: the field in the active language, else English."""
-    return obj.localized(field)
+from web.paths import path
 
 
 def date_precise(value: dt.date | None, precision: str = DatePrecision.DAY) -> str:
@@ -44,11 +39,13 @@ def date_iso(value: dt.date | None, precision: str = DatePrecision.DAY) -> str:
     return value.isoformat()
 
 
-def date_element(value: dt.date | None, precision: str = DatePrecision.DAY) -> str:
+def date_element(
+    value: dt.date | None, precision: str = DatePrecision.DAY, *, language: str | None = None
+) -> str:
     """`{{ date_element(event.date, event.date_precision) }}`: a <time> with a valid datetime, or a
     plain <span> where the source gives no date. Built here rather than by including a template:
-    a timeline shows dozens."""
-    return _date_element(value, precision, translation.get_language())
+    a timeline shows dozens. `language`: the active one, where the caller has read it."""
+    return _date_element(value, precision, language or translation.get_language())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -74,12 +71,6 @@ def unprefixed_path(request: HttpRequest) -> str:
         if path.startswith(prefix):
             return "/" + path[len(prefix) :]
     return path
-
-
-def bill_url(slug: str) -> str:
-    """`{{ bill.slug|bill_url }}`: the bill page's path in the active language, as
-    `reverse("web:bill_detail", args=[slug])` gives it, without a reverse() per link (web.paths)."""
-    return slug_path("web:bill_detail", slug)
 
 
 def absolute_url(name: str, *args: str | int) -> str:

@@ -7,14 +7,58 @@ from django.urls import reverse
 from django.utils import translation
 
 from web.selectors import cut_title
-from web.template_helpers import bill_url
+
+
+def _render(source: str, context: dict, *, request=None) -> str:
+    from django.template import engines
+
+    return engines["jinja2"].from_string(source).render(context, request=request)
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
-def test_bill_url_is_what_reverse_gives(language):
+@pytest.mark.parametrize("with_request", [True, False])
+def test_bill_url_is_what_reverse_gives(language, with_request, rf):
+    # With a request, the page's language comes from the context (web.jinja.page_locale);
+    # without one, from the active language.
     with translation.override(language):
+        request = rf.get("/") if with_request else None
         for slug in ("kz-lgbt-propaganda-ban", "bench-1", "SLUG", "a_b"):
-            assert bill_url(slug) == reverse("web:bill_detail", args=[slug])
+            rendered = _render("{{ slug|bill_url }}", {"slug": slug}, request=request)
+            assert rendered == reverse("web:bill_detail", args=[slug])
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_page_helpers_speak_the_page_language(language, rf):
+    """Links, translations, dates and localized fields in the language the page is rendered
+    in, read once per render (web.jinja.page_locale), as Django's own would give them."""
+    import datetime as dt
+
+    from django.template import defaultfilters
+    from django.utils.translation import gettext
+
+    from bills.models import Jurisdiction
+
+    jurisdiction = Jurisdiction(
+        code="KZ", name="Kazakhstan", name_ru="Казахстан", name_kk="Қазақстан"
+    )
+    day = dt.date(2025, 11, 12)
+    with translation.override(language):
+        rendered = _render(
+            '{{ url("web:bill_list") }}|{{ _("Bills") }}|{{ day|date("j F Y") }}|'
+            '{{ jurisdiction|localized("name") }}|{{ date_element(day) }}',
+            {"day": day, "jurisdiction": jurisdiction},
+            request=rf.get("/"),
+        )
+        expected = [
+            reverse("web:bill_list"),
+            gettext("Bills"),
+            defaultfilters.date(day, "j F Y"),
+            jurisdiction.localized("name"),
+        ]
+    parts = rendered.split("|")
+    assert parts[:4] == expected
+    assert parts[4].startswith('<time datetime="2025-11-12">')
+    assert {"en": "/bills/", "ru": "/ru/bills/", "kk": "/kk/bills/"}[language] == parts[0]
 
 
 def test_board_titles_are_cut_as_truncatechars_cuts_them():

@@ -14,6 +14,7 @@ from bills.models import (
     BillStatus,
     Chamber,
     Classification,
+    Family,
     Jurisdiction,
     SigningWindow,
     Subject,
@@ -163,6 +164,34 @@ def test_the_lists_reference_selects_are_read_in_one_query_each_in_its_own_order
         Subject.objects.values_list("slug", flat=True)
     )
     assert options["family"][1:] == [("lgbt-propaganda", '"LGBT propaganda" bans')]
+
+
+def test_the_selects_query_is_built_once_but_its_rows_are_read_on_every_form(family_record):
+    """ListedOptions builds its UNION once per process (web.filters._BUILT_OPTIONS), never its
+    rows: a subject added after a form was rendered is an option of the next form; and a form
+    whose select is given another queryset gets a query of its own."""
+    from web.filters import _BUILT_OPTIONS, DashboardFilter
+
+    def subjects() -> list[str]:
+        form = BillFilter({}, queryset=Bill.objects.none()).form
+        return [value for value, _label in form.fields["subject"].choices]
+
+    before = subjects()
+    built = len(_BUILT_OPTIONS)
+    services.subject_create(slug="added-later", name="Added later")
+    after = subjects()
+    assert "added-later" not in before
+    assert sorted(after) == sorted([*before, "added-later"])
+    assert len(_BUILT_OPTIONS) == built  # the same query, built once
+
+    def families(form) -> list[str]:
+        return [value for value, _label in form.fields["family"].choices]
+
+    assert families(DashboardFilter({})) == ["", "lgbt-propaganda"]
+    narrowed = DashboardFilter({})
+    narrowed.fields["family"].queryset = Family.objects.none()
+    assert families(narrowed) == [""]
+    assert families(DashboardFilter({})) == ["", "lgbt-propaganda"]
 
 
 def test_only_the_public_records_sources_are_shown_each_where_it_is_cited(client, kz_open):

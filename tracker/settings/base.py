@@ -137,7 +137,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "web.jinja.environment"},
+        "OPTIONS": {
+            "environment": "web.jinja.environment",
+            "context_processors": ["web.jinja.page_locale"],
+        },
     },
 ]
 
