@@ -167,7 +167,7 @@ def test_the_lists_reference_selects_are_read_in_one_query_each_in_its_own_order
 
 
 def test_the_selects_query_is_built_once_but_its_rows_are_read_on_every_form(family_record):
-    """ListedOptions builds its UNION once per process (web.filters._BUILT_OPTIONS), never its
+    """ListedOptions compiles its UNION once per process (web.filters._BUILT_OPTIONS), never its
     rows: a subject added after a form was rendered is an option of the next form; and a form
     whose select is given another queryset gets a query of its own."""
     from web.filters import _BUILT_OPTIONS, DashboardFilter
