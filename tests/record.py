@@ -221,6 +221,20 @@ def act(record: KzRecord, classification: str, day: dt.date | None, **extra) -> 
     )
 
 
+def internal_vote_citing(record: KzRecord, cited: Source) -> Event:
+    """An INTERNAL passage in the Senate, with a vote, both citing `cited`: what the public
+    must never see, nor any source only it cites."""
+    return timeline.event_record(
+        bill=record.bill,
+        classification=Classification.PASSAGE,
+        description=INTERNAL_TEXT,
+        visibility=Visibility.INTERNAL,
+        chamber=record.upper,
+        sources=[cited],
+        vote={"motion": "Passage", "result": Vote.Result.PASS, "sources": [cited]},
+    )
+
+
 STATUS_PATHS: dict[str, list[tuple[str, str | None]]] = {
     BillStatus.INTRODUCED: [(Classification.INTRODUCTION, "lower")],
     BillStatus.PASSED_LOWER: [(Classification.PASSAGE, "lower")],

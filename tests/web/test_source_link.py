@@ -3,10 +3,9 @@ exactly what the relations hold: a view written by hand in SQL could drift from 
 
 from __future__ import annotations
 
-from bills import services, timeline
-from bills.models import Bill, Classification, Event, Visibility, Vote
-from tests.record import source
-from tests.web.conftest import INTERNAL_TEXT
+from bills import services
+from bills.models import Bill, Event, Visibility, Vote
+from tests.record import internal_vote_citing, source
 from web.models import SourceLink
 
 
@@ -27,15 +26,7 @@ def _from_the_relations() -> set[tuple[str, int, int, int, bool]]:
 def test_the_view_holds_every_link_of_the_four_relations_and_no_other(family_record):
     kz = family_record.kz
     memo = source("Coalition strategy memo", publisher="Coalition")
-    timeline.event_record(
-        bill=kz.bill,
-        classification=Classification.PASSAGE,
-        description=INTERNAL_TEXT,
-        visibility=Visibility.INTERNAL,
-        chamber=kz.upper,
-        sources=[memo],
-        vote={"motion": "Passage", "result": Vote.Result.PASS, "sources": [memo]},
-    )
+    internal_vote_citing(kz, memo)
     services.bill_update(bill=kz.bill, data={"sources": [kz.article, memo]})
     expected = _from_the_relations()
     kinds = {owner for owner, *_ in expected}

@@ -18,11 +18,9 @@ from bills.models import (
     Jurisdiction,
     SigningWindow,
     Subject,
-    Visibility,
-    Vote,
 )
 from tests.bills.factories import BillFactory
-from tests.record import act, bill_at, kz_record, source
+from tests.record import act, bill_at, internal_vote_citing, kz_record, source
 from tests.web.conftest import INTERNAL_TEXT, make_bills
 from web.filters import BillFilter
 from web.selectors import window_progress
@@ -199,15 +197,7 @@ def test_only_the_public_records_sources_are_shown_each_where_it_is_cited(client
     bill_record_sources): each still under what cites it, and none cited by an internal event
     or by the vote on one."""
     memo = source("Coalition strategy memo", publisher="Coalition")
-    timeline.event_record(
-        bill=kz_open.bill,
-        classification=Classification.PASSAGE,
-        description=INTERNAL_TEXT,
-        visibility=Visibility.INTERNAL,
-        chamber=kz_open.upper,
-        sources=[memo],
-        vote={"motion": "Passage", "result": Vote.Result.PASS, "sources": [memo]},
-    )
+    internal_vote_citing(kz_open, memo)
     bill_source = source("The bill on the parliament site", publisher="Parliament")
     services.bill_update(bill=kz_open.bill, data={"sources": [kz_open.article, bill_source]})
     body = text(client.get(DETAIL))
