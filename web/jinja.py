@@ -26,6 +26,7 @@ from django.utils import formats, translation
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
+from bills.models import DatePrecision
 from bills.translation import localized as localized_field
 from web import paths
 from web import template_helpers as helpers
@@ -71,7 +72,7 @@ def localized(context: Context, obj: object, field: str) -> str:
 
 
 @pass_context
-def date_element(context: Context, value: Any, precision: str = "day") -> str:
+def date_element(context: Context, value: Any, precision: str = DatePrecision.DAY) -> str:
     """web.template_helpers.date_element in the page's language."""
     return helpers.date_element(value, precision, language=_language(context))
 
