@@ -161,23 +161,24 @@ _WINDOW_CARD_FIELDS = (
 _CARD_JURISDICTION = "bill__jurisdiction__"
 
 
-@functools.cache
-def _built_window_rows() -> QuerySet[SigningWindow, dict[str, Any]]:
-    jurisdiction = _CARD_JURISDICTION
-    return SigningWindow.objects.values(
+def _built_once(build: Callable[[], QuerySet[Any, Any]]) -> Callable[[], QuerySet[Any, Any]]:
+    """A query that `build` makes once per process, each call given a copy of it: resolving a
+    values() query's columns through their joins cost a third of a card list's read. The copy
+    is what is filtered, sliced and read, never the one kept (which would keep its rows)."""
+    built = functools.cache(build)
+    return lambda: built().all()
+
+
+# The windows as their cards read them, as plain values.
+_window_rows = _built_once(
+    lambda: SigningWindow.objects.values(
         *_WINDOW_CARD_FIELDS,
         "bill__slug",
         *(f"bill__{name}" for name in DISPLAY_TITLE_FIELDS),
-        *translated_columns(f"{jurisdiction}name", f"{jurisdiction}executive_title"),
-        f"{jurisdiction}timezone",
+        *translated_columns(f"{_CARD_JURISDICTION}name", f"{_CARD_JURISDICTION}executive_title"),
+        f"{_CARD_JURISDICTION}timezone",
     )
-
-
-def _window_rows() -> QuerySet[SigningWindow, dict[str, Any]]:
-    """The windows as their cards read them, as plain values: the query is built once per
-    process and copied (resolving its columns through their joins cost a third of the read);
-    the copy is what is filtered, sliced and read, never the one kept."""
-    return _built_window_rows().all()
+)
 
 
 def _window_cards(windows: QuerySet[SigningWindow, dict[str, Any]]) -> list[WindowCard]:
@@ -322,17 +323,10 @@ def bill_cards(*, bills: QuerySet[Bill]) -> list[BillCard]:
     return _cards(bills.values(*CARD_COLUMNS))
 
 
-@functools.cache
-def _built_card_rows() -> QuerySet[Bill, dict[str, Any]]:
-    return bills_for_cards().values(*CARD_COLUMNS)
-
-
-def _card_rows() -> QuerySet[Bill, dict[str, Any]]:
-    """bills_for_cards() as bill_cards() reads it, built once per process and copied, as
-    _window_rows(). Not for the bill list, whose filters take bills_for_cards() itself: its
-    sort by the closing window annotates an aggregate, which after values() would group by
-    every column read."""
-    return _built_card_rows().all()
+# bills_for_cards() as bill_cards() reads it. Not for the bill list, whose filters take
+# bills_for_cards() itself: its sort by the closing window annotates an aggregate, which after
+# values() would group by every column read.
+_card_rows = _built_once(lambda: bills_for_cards().values(*CARD_COLUMNS))
 
 
 def _cards(rows: QuerySet[Bill, dict[str, Any]]) -> list[BillCard]:
@@ -633,9 +627,15 @@ def sources_of_owners(links: Mapping[str, QuerySet[Source]]) -> dict[tuple[str, 
     PostgreSQL refuses a query of more than 65,535 parameters, which the read of every public
     event's sources would make."""
     owned = [queryset.order_by().annotate(owner=Value(owner)) for owner, queryset in links.items()]
+    return _by_owner(owned[0].union(*owned[1:], all=True))
+
+
+def _by_owner(sources: QuerySet[Source]) -> dict[tuple[str, int], list[Source]]:
+    """`sources` (annotated with `owner` and `owner_id`) by (owner, owner's id), each list in
+    Source's order."""
     ordering: list[Any] = [*(Source._meta.ordering or ()), "pk"]
     found: dict[tuple[str, int], list[Source]] = defaultdict(list)
-    for source in owned[0].union(*owned[1:], all=True).order_by(*ordering):
+    for source in sources.order_by(*ordering):
         found[source.owner, source.owner_id].append(source)  # type: ignore[attr-defined]
     return found
 
@@ -645,16 +645,12 @@ def bill_record_sources(*, bill: Bill) -> dict[tuple[str, int], list[Source]]:
     them, by ("bill" | "lineage" | "event" | "vote", id), each list in Source's order, in one
     query through the view of the record's links (web.models.SourceLink); an internal event's
     sources, and its vote's, are not read."""
-    ordering: list[Any] = [*(Source._meta.ordering or ()), "pk"]
-    found: dict[tuple[str, int], list[Source]] = defaultdict(list)
-    for source in (
+    return _by_owner(
         # One filter(), so that the annotations read the filter's own join: a row per link.
-        Source.objects.filter(record_links__bill=bill, record_links__public=True)
-        .annotate(owner=F("record_links__owner"), owner_key=F("record_links__owner_key"))
-        .order_by(*ordering)
-    ):
-        found[source.owner, source.owner_key].append(source)  # type: ignore[attr-defined]
-    return found
+        Source.objects.filter(record_links__bill=bill, record_links__public=True).annotate(
+            owner=F("record_links__owner"), owner_id=F("record_links__owner_key")
+        )
+    )
 
 
 def bill_detail(*, bill: Bill) -> BillDetail:
