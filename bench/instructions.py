@@ -39,7 +39,7 @@ PAGES = [
 BILL, FAMILY = "kz-lgbt-propaganda-ban", "lgbt-propaganda"
 
 
-def _measured(requests: int, parts: bool) -> list[tuple[str, object]]:
+def _measured(*, parts: bool) -> list[tuple[str, object]]:
     """(name, callable) for each measurement, in the child (Django set up)."""
     from django.contrib.auth.models import AnonymousUser
     from django.template.loader import render_to_string
@@ -101,7 +101,7 @@ def _child(args: argparse.Namespace) -> int:
             stdout=subprocess.DEVNULL,
         )
 
-    for name, measure in _measured(args.requests, args.parts):
+    for name, measure in _measured(parts=args.parts):
         for _ in range(3):  # templates compiled, caches and connections warm
             measure()  # type: ignore[operator]
         dump("warm")
