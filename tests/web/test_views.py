@@ -22,7 +22,7 @@ from bills.models import (
 from tests.bills.factories import BillFactory
 from tests.record import act, bill_at, internal_vote_citing, kz_record, source
 from tests.web.conftest import INTERNAL_TEXT, make_bills
-from web.filters import BillFilter
+from web.filters import _BUILT_OPTIONS, BillFilter, DashboardFilter
 from web.selectors import window_progress
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +168,6 @@ def test_the_selects_query_is_built_once_but_its_rows_are_read_on_every_form(fam
     """ListedOptions compiles its UNION once per process (web.filters._BUILT_OPTIONS), never its
     rows: a subject added after a form was rendered is an option of the next form; and a form
     whose select is given another queryset gets a query of its own."""
-    from web.filters import _BUILT_OPTIONS, DashboardFilter
 
     def subjects() -> list[str]:
         form = BillFilter({}, queryset=Bill.objects.none()).form
